@@ -1,0 +1,145 @@
+//! `cargo zisk-wasm`: build, run and benchmark ZisK guests on every route.
+
+mod bench;
+mod guest;
+mod routes;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use zisk_runner::{encode_input, RunOptions, Ziskemu};
+
+use crate::guest::{GuestCrate, Workspace};
+use crate::routes::Route;
+
+#[derive(Parser)]
+#[command(name = "cargo zisk-wasm", version, about = "Compile WebAssembly guests for the ZisK zkVM")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Build every benchmark for every route, run each on ziskemu with the same input, check
+    /// the outputs agree and write isa_benchmarks/REPORT.md and report.svg.
+    Bench {
+        /// Small inputs (for tests); the report is then only printed unless --report-dir is given.
+        #[arg(long)]
+        quick: bool,
+        /// Only this benchmark (repeatable).
+        #[arg(long = "bench", value_name = "NAME")]
+        only: Vec<String>,
+        /// Only this route (repeatable); default: all.
+        #[arg(long = "route", value_enum)]
+        routes: Vec<Route>,
+        /// The isa_benchmarks workspace manifest.
+        #[arg(long)]
+        manifest_path: Option<PathBuf>,
+        /// Where to write REPORT.md and report.svg (default: beside the manifest, full runs only).
+        #[arg(long)]
+        report_dir: Option<PathBuf>,
+    },
+    /// Build a guest for one route and run it on ziskemu: prints console output, public
+    /// output, steps and cost.
+    Run {
+        #[arg(long, value_enum, default_value = "native")]
+        route: Route,
+        #[arg(long)]
+        manifest_path: Option<PathBuf>,
+        #[arg(short, long)]
+        package: String,
+        /// Binary name (default: the package name).
+        #[arg(long)]
+        bin: Option<String>,
+        /// File whose bytes are the guest's input.
+        #[arg(short, long, conflicts_with = "input_u64")]
+        input: Option<PathBuf>,
+        /// A u64 as the guest's input (8 little-endian bytes).
+        #[arg(long)]
+        input_u64: Option<u64>,
+        /// Print the cost breakdown and op mix.
+        #[arg(long)]
+        stats: bool,
+        #[arg(long)]
+        max_steps: Option<u64>,
+    },
+}
+
+fn main() -> ExitCode {
+    // cargo runs `cargo-zisk-wasm zisk-wasm ARGS`; drop the subcommand name it passes.
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "zisk-wasm") {
+        args.remove(1);
+    }
+    match run(Cli::parse_from(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Cmd::Bench { quick, only, routes, manifest_path, report_dir } => {
+            let manifest = match manifest_path {
+                Some(m) => m,
+                None => bench::default_manifest()?,
+            };
+            let size = if quick { bench::Size::Quick } else { bench::Size::Full };
+            let report_dir = report_dir.or_else(|| {
+                (!quick).then(|| manifest.parent().unwrap_or(".".as_ref()).to_path_buf())
+            });
+            let routes = if routes.is_empty() { Route::ALL.to_vec() } else { routes };
+            bench::run(&bench::BenchConfig { manifest, size, only, routes, report_dir })?;
+            Ok(())
+        }
+        Cmd::Run { route, manifest_path, package, bin, input, input_u64, stats, max_steps } => {
+            let manifest = match manifest_path {
+                Some(m) => m,
+                None => PathBuf::from("Cargo.toml"),
+            };
+            let raw_input = match (input, input_u64) {
+                (Some(path), _) => {
+                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?
+                }
+                (None, Some(n)) => n.to_le_bytes().to_vec(),
+                (None, None) => Vec::new(),
+            };
+            let guest = GuestCrate { manifest: manifest.clone(), bin: bin.unwrap_or_else(|| package.clone()), package };
+            let workspace = Workspace::of(&manifest)?;
+            let emu = Ziskemu::locate()?;
+            let program = route.build(&guest, &workspace)?;
+            eprintln!("running {} ({route} route) on {}", program.path.display(), emu.binary().display());
+            let options = RunOptions { max_steps, cost_report: true };
+            let exec = match emu.run(&program, &encode_input(&[&raw_input]), &options) {
+                Ok(exec) => exec,
+                Err(e) => {
+                    if let Some(console) = e.console().filter(|c| !c.is_empty()) {
+                        eprint!("{console}");
+                    }
+                    bail!(e);
+                }
+            };
+            print!("{}", exec.console_text());
+            println!("public output: {}", bench::hex(exec.public_output_trimmed()));
+            println!("steps: {}", exec.cost.steps);
+            println!("variable cost: {}", exec.cost.variable);
+            if stats {
+                let c = &exec.cost;
+                println!(
+                    "main {} · opcodes {} · precompiles {} · memory {} · base {}",
+                    c.main, c.opcodes, c.precompiles, c.memory, c.base
+                );
+                for op in c.op_mix.iter().take(20) {
+                    println!("  {:<12} {:>12} × → cost {}", op.name, op.count, op.cost);
+                }
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! The routes a guest can take onto ZisK. Each turns one guest crate into a program file that
+//! the real ziskemu runs.
+
+mod native;
+mod wasm2zisk;
+
+use std::fmt;
+
+use anyhow::Result;
+use zisk_runner::Program;
+
+use crate::guest::{GuestCrate, Workspace};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Route {
+    /// rustc riscv64imac + ziskos, through ZisK's RISC-V transpiler.
+    Native,
+    /// rustc wasm32-wasip1, through ZisK's own WASM translator (`ziskemu -e x.wasm`).
+    Wasm2zisk,
+}
+
+impl Route {
+    pub const ALL: [Route; 2] = [Route::Native, Route::Wasm2zisk];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::Native => "native",
+            Route::Wasm2zisk => "wasm2zisk",
+        }
+    }
+
+    /// Builds `guest` into a program for this route.
+    pub fn build(self, guest: &GuestCrate, workspace: &Workspace) -> Result<Program> {
+        match self {
+            Route::Native => native::build(guest, workspace),
+            Route::Wasm2zisk => wasm2zisk::build(guest),
+        }
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,81 @@
+//! `cargo zisk-wasm` end to end: real guests built by rustc, run on the real ziskemu.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-zisk-wasm"))
+        .arg("zisk-wasm") // as cargo passes it
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("running cargo-zisk-wasm")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn quick_bench_runs_fibonacci_on_native_and_wasm2zisk_with_equal_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(&["bench", "--quick", "--report-dir", dir.path().to_str().unwrap()]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "bench failed:\n{stderr}");
+    // F(1000) mod 2^64, little-endian: the host build and both ZisK routes agree on it.
+    let expected = hex_le(fib(1000));
+    assert!(stdout.contains(&format!("- fibonacci: `{expected}`")), "{stdout}");
+    for route in ["native", "wasm2zisk"] {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| fibonacci | n = 1000, u64 wrapping | {route} |")))
+            .unwrap_or_else(|| panic!("no {route} row in:\n{stdout}"));
+        assert!(!row.contains("failed"), "{row}");
+    }
+    let report = std::fs::read_to_string(dir.path().join("REPORT.md")).unwrap();
+    assert_eq!(report.trim(), stdout.trim());
+    let svg = std::fs::read_to_string(dir.path().join("report.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("fibonacci · wasm2zisk"));
+}
+
+#[test]
+fn run_prints_output_and_steps_and_fails_loudly_on_a_guest_panic() {
+    for route in ["native", "wasm2zisk"] {
+        let ok = cli(&["run", "--route", route, "--manifest-path", "examples/Cargo.toml", "-p", "panics", "--input-u64", "4"]);
+        assert!(ok.status.success(), "{route}: {}", text(&ok.stderr));
+        let stdout = text(&ok.stdout);
+        assert!(stdout.contains("public output: 04\n"), "{route}: {stdout}");
+        assert!(stdout.lines().any(|l| l.starts_with("steps: ")), "{route}: {stdout}");
+
+        let bad = cli(&["run", "--route", route, "--manifest-path", "examples/Cargo.toml", "-p", "panics", "--input-u64", "7"]);
+        assert!(!bad.status.success(), "{route}: a panicking guest must fail the run");
+        let stderr = text(&bad.stderr);
+        assert!(stderr.contains("odd input 7 is refused"), "{route}: {stderr}");
+        // native ends through exit(101); wasm2zisk's abort is a WASM trap.
+        let failure = if route == "native" { "guest exited with code 101" } else { "guest trapped" };
+        assert!(stderr.contains(failure), "{route}: {stderr}");
+    }
+}
+
+#[test]
+fn unknown_benchmark_is_a_clear_error() {
+    let out = cli(&["bench", "--quick", "--bench", "nope"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no benchmark named `nope`"));
+}
+
+fn fib(n: u64) -> u64 {
+    let (mut a, mut b) = (0u64, 1u64);
+    for _ in 0..n {
+        (a, b) = (b, a.wrapping_add(b));
+    }
+    a
+}
+
+fn hex_le(v: u64) -> String {
+    v.to_le_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
