@@ -1,0 +1,50 @@
+//! A function's stack frame, laid out once register allocation has run.
+//!
+//! ```text
+//! sp + 0                 outgoing stack arguments / results of calls (8 bytes each)
+//!      + outgoing        spill slots
+//!      + ...             saved callee-saved registers
+//!      + ...             saved return address (functions that call)
+//! sp + size              the caller's outgoing area: this function's stack args/results
+//! ```
+//! Every slot is 8 bytes and 8-aligned: ZisK charges aligned 8-byte accesses least.
+
+#[derive(Debug, Clone)]
+pub struct FrameLayout {
+    pub size: i64,
+    pub spill_base: i64,
+    /// (register, offset) of each saved callee-saved register.
+    pub saved: Vec<(u8, i64)>,
+    /// Where the return address is saved, if the function calls anything.
+    pub ra_offset: Option<i64>,
+}
+
+impl FrameLayout {
+    pub fn new(outgoing_slots: usize, spill_slots: usize, saved_regs: &[u8], makes_calls: bool) -> Self {
+        let spill_base = 8 * outgoing_slots as i64;
+        let mut offset = spill_base + 8 * spill_slots as i64;
+        let saved = saved_regs
+            .iter()
+            .map(|&r| {
+                let o = offset;
+                offset += 8;
+                (r, o)
+            })
+            .collect();
+        let ra_offset = makes_calls.then(|| {
+            let o = offset;
+            offset += 8;
+            o
+        });
+        FrameLayout { size: offset, spill_base, saved, ra_offset }
+    }
+
+    pub fn spill_offset(&self, slot: usize) -> i64 {
+        self.spill_base + 8 * slot as i64
+    }
+
+    /// Offset of incoming stack argument (or outgoing stack result) `index`.
+    pub fn incoming_offset(&self, index: usize) -> i64 {
+        self.size + 8 * index as i64
+    }
+}

@@ -1,0 +1,387 @@
+//! Instruction selection: optimized CLIF → [`VCode`]. One function per op family lives in
+//! the files beside this one; this file holds the per-function state they share.
+
+mod alu;
+mod call;
+mod control;
+mod memory;
+
+use std::collections::{HashMap, HashSet};
+
+use cranelift_codegen::ir::{self, InstructionData, Opcode, Type, Value};
+use regalloc2::{Block as MBlock, RegClass, VReg};
+use zisk_wasm_environ::ModuleInfo;
+
+use super::inst::{Cmp, MBlockData, MInst, Src, VCode};
+use crate::BackendError;
+
+pub fn lower_function(func: &ir::Function, name: &str, module: &ModuleInfo) -> Result<VCode, BackendError> {
+    let mut cx = LowerCtx::new(func, name, module);
+    cx.lower()?;
+    Ok(cx.finish())
+}
+
+pub(crate) struct LowerCtx<'f> {
+    pub func: &'f ir::Function,
+    pub name: &'f str,
+    pub module: &'f ModuleInfo,
+    vregs: HashMap<Value, VReg>,
+    /// Values that are constants (`iconst`, `symbol_value`): folded into immediates.
+    consts: HashMap<Value, u64>,
+    /// Values whose bits above their type's width are known to be zero.
+    clean: HashSet<Value>,
+    /// `icmp`s with one use, by a branch or select in the same block: emitted there.
+    fused: HashSet<Value>,
+    use_counts: HashMap<Value, usize>,
+    /// `iadd(x, const)` values used only as load/store addresses: folded into those
+    /// accesses' offsets, never computed.
+    address_only: HashSet<Value>,
+    block_map: HashMap<ir::Block, MBlock>,
+    pub vcode: VCode,
+    current: MBlock,
+}
+
+impl<'f> LowerCtx<'f> {
+    fn new(func: &'f ir::Function, name: &'f str, module: &'f ModuleInfo) -> Self {
+        LowerCtx {
+            func,
+            name,
+            module,
+            vregs: HashMap::new(),
+            consts: HashMap::new(),
+            clean: HashSet::new(),
+            fused: HashSet::new(),
+            use_counts: HashMap::new(),
+            address_only: HashSet::new(),
+            block_map: HashMap::new(),
+            vcode: VCode { name: name.to_string(), ..Default::default() },
+            current: MBlock::new(0),
+        }
+    }
+
+    pub fn unsupported(&self, what: impl std::fmt::Display) -> BackendError {
+        BackendError::Unsupported { function: self.name.to_string(), what: what.to_string() }
+    }
+
+    pub fn new_vreg(&mut self) -> VReg {
+        let v = VReg::new(self.vcode.num_vregs, RegClass::Int);
+        self.vcode.num_vregs += 1;
+        v
+    }
+
+    pub fn new_block(&mut self) -> MBlock {
+        self.vcode.blocks.push(MBlockData::default());
+        MBlock::new(self.vcode.blocks.len() - 1)
+    }
+
+    pub fn emit(&mut self, inst: MInst) {
+        self.vcode.blocks[self.current.index()].insts.push(inst);
+    }
+
+    /// The virtual register holding `v` (materializing a constant if needed).
+    pub fn reg(&mut self, v: Value) -> VReg {
+        let v = self.func.dfg.resolve_aliases(v);
+        if let Some(&c) = self.consts.get(&v) {
+            let dst = self.new_vreg();
+            self.emit(MInst::Alu { op: "copyb", dst, a: Src::Imm(0), b: Src::Imm(c) });
+            return dst;
+        }
+        self.value_vreg(v)
+    }
+
+    fn value_vreg(&mut self, v: Value) -> VReg {
+        if let Some(&r) = self.vregs.get(&v) {
+            return r;
+        }
+        let r = self.new_vreg();
+        self.vregs.insert(v, r);
+        r
+    }
+
+    /// `v` as an operand: an immediate when it is a constant.
+    pub fn src(&mut self, v: Value) -> Src {
+        let v = self.func.dfg.resolve_aliases(v);
+        match self.consts.get(&v) {
+            Some(&c) => Src::Imm(c),
+            None => Src::Reg(self.value_vreg(v)),
+        }
+    }
+
+    pub fn const_of(&self, v: Value) -> Option<u64> {
+        self.consts.get(&self.func.dfg.resolve_aliases(v)).copied()
+    }
+
+    pub fn def(&mut self, v: Value) -> VReg {
+        self.value_vreg(v)
+    }
+
+    /// Makes `result` another name for `src` (no instruction): extensions and truncations
+    /// that need no work.
+    pub fn alias(&mut self, result: Value, src: Src) {
+        match src {
+            Src::Imm(c) => {
+                self.consts.insert(result, c);
+            }
+            Src::Reg(r) => {
+                self.vregs.insert(result, r);
+            }
+        }
+    }
+
+    pub fn mark_clean(&mut self, v: Value) {
+        self.clean.insert(v);
+    }
+
+    pub fn is_clean(&self, v: Value) -> bool {
+        self.clean.contains(&self.func.dfg.resolve_aliases(v))
+    }
+
+    pub fn ty(&self, v: Value) -> Type {
+        self.func.dfg.value_type(v)
+    }
+
+    pub fn is_fused(&self, v: Value) -> bool {
+        self.fused.contains(&self.func.dfg.resolve_aliases(v))
+    }
+
+    pub fn mblock(&self, b: ir::Block) -> MBlock {
+        self.block_map[&b]
+    }
+
+    /// `v` zero- or sign-extended from its type to 64 bits.
+    pub fn extended(&mut self, v: Value, signed: bool) -> Src {
+        let bits = self.ty(v).bits();
+        if let Some(c) = self.const_of(v) {
+            return Src::Imm(extend_const(c, bits, signed));
+        }
+        if bits == 64 || (!signed && self.is_clean(v)) {
+            return self.src(v);
+        }
+        let a = self.src(v);
+        let dst = self.new_vreg();
+        let inst = match (signed, bits) {
+            (true, 8) => MInst::Alu { op: "signextend_b", dst, a: Src::Imm(0), b: a },
+            (true, 16) => MInst::Alu { op: "signextend_h", dst, a: Src::Imm(0), b: a },
+            (true, _) => MInst::Alu { op: "signextend_w", dst, a: Src::Imm(0), b: a },
+            (false, _) => MInst::Alu { op: "and", dst, a, b: Src::Imm(mask(bits)) },
+        };
+        self.emit(inst);
+        Src::Reg(dst)
+    }
+
+    /// A comparison for `cond`, which is a fused `icmp` or any integer (true when nonzero).
+    pub fn condition(&mut self, cond: Value) -> Result<Cmp, BackendError> {
+        let cond = self.func.dfg.resolve_aliases(cond);
+        if self.is_fused(cond) {
+            let inst = self.func.dfg.value_def(cond).unwrap_inst();
+            if let InstructionData::IntCompare { cond: cc, args, .. } = self.func.dfg.insts[inst] {
+                return alu::compare(self, cc, args[0], args[1]);
+            }
+        }
+        let bits = self.ty(cond).bits();
+        let (op, a) = match bits {
+            64 => ("eq", self.src(cond)),
+            32 => ("eq_w", self.src(cond)),
+            _ => ("eq", self.extended(cond, false)),
+        };
+        Ok(Cmp { op, a, b: Src::Imm(0), negated: true })
+    }
+
+    fn lower(&mut self) -> Result<(), BackendError> {
+        let func = self.func;
+        // Blocks in layout order; their parameters are virtual registers.
+        for block in func.layout.blocks() {
+            let mb = self.new_block();
+            self.block_map.insert(block, mb);
+            self.vcode.blocks[mb.index()].cold = func.layout.is_cold(block);
+        }
+        self.analyze();
+        let entry = func.layout.entry_block().ok_or_else(|| self.unsupported("an empty function"))?;
+        for block in func.layout.blocks() {
+            self.current = self.mblock(block);
+            let params: Vec<Value> = func.dfg.block_params(block).to_vec();
+            if block == entry {
+                call::lower_entry_params(self, &params)?;
+            } else {
+                let regs = params.iter().map(|&p| self.def(p)).collect();
+                self.vcode.blocks[self.current.index()].params = regs;
+            }
+            for inst in func.layout.block_insts(block) {
+                self.lower_inst(inst)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Constants, use counts and which compares fuse into their user.
+    fn analyze(&mut self) {
+        let func = self.func;
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                for &arg in func.dfg.inst_values(inst).collect::<Vec<_>>().iter() {
+                    *self.use_counts.entry(func.dfg.resolve_aliases(arg)).or_default() += 1;
+                }
+                match func.dfg.insts[inst] {
+                    InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => {
+                        let v = func.dfg.first_result(inst);
+                        let bits = func.dfg.value_type(v).bits();
+                        self.consts.insert(v, extend_const(imm.bits() as u64, bits, false));
+                    }
+                    InstructionData::UnaryGlobalValue { opcode: Opcode::SymbolValue, global_value } => {
+                        if let Some(addr) = symbol_address(func, global_value) {
+                            self.consts.insert(func.dfg.first_result(inst), addr);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Uses other than as a memory address: an `iadd` with a constant operand and none of
+        // these folds entirely into the accesses.
+        let mut other_uses: HashMap<Value, usize> = HashMap::new();
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                let data = &func.dfg.insts[inst];
+                let address_arg = match data.opcode() {
+                    op if op.can_load() && data.arguments(&func.dfg.value_lists).len() == 1 => Some(0),
+                    op if op.can_store() && data.arguments(&func.dfg.value_lists).len() == 2 => Some(1),
+                    _ => None,
+                };
+                for (i, &arg) in func.dfg.inst_values(inst).collect::<Vec<_>>().iter().enumerate() {
+                    if Some(i) != address_arg {
+                        *other_uses.entry(func.dfg.resolve_aliases(arg)).or_default() += 1;
+                    }
+                }
+            }
+        }
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                if func.dfg.insts[inst].opcode() == Opcode::Iadd {
+                    let v = func.dfg.first_result(inst);
+                    let args = func.dfg.inst_args(inst);
+                    let has_const = args.iter().any(|&a| self.consts.contains_key(&func.dfg.resolve_aliases(a)));
+                    if has_const && !other_uses.contains_key(&v) {
+                        self.address_only.insert(v);
+                    }
+                }
+            }
+        }
+        for block in func.layout.blocks() {
+            let mut defined_here = HashSet::new();
+            for inst in func.layout.block_insts(block) {
+                let data = &func.dfg.insts[inst];
+                let fusable_user = matches!(data.opcode(), Opcode::Brif | Opcode::Select | Opcode::SelectSpectreGuard);
+                if fusable_user {
+                    let cond = func.dfg.resolve_aliases(func.dfg.inst_args(inst)[0]);
+                    if defined_here.contains(&cond) && self.use_counts.get(&cond) == Some(&1) {
+                        self.fused.insert(cond);
+                    }
+                }
+                if data.opcode() == Opcode::Icmp {
+                    defined_here.insert(func.dfg.first_result(inst));
+                }
+            }
+        }
+    }
+
+    fn lower_inst(&mut self, inst: ir::Inst) -> Result<(), BackendError> {
+        let opcode = self.func.dfg.insts[inst].opcode();
+        match opcode {
+            Opcode::Iconst | Opcode::SymbolValue | Opcode::Nop => Ok(()),
+            Opcode::Icmp if self.is_fused(self.func.dfg.first_result(inst)) => Ok(()),
+            Opcode::Iadd if self.address_only.contains(&self.func.dfg.first_result(inst)) => Ok(()),
+            Opcode::Load | Opcode::Uload8 | Opcode::Sload8 | Opcode::Uload16 | Opcode::Sload16
+            | Opcode::Uload32 | Opcode::Sload32 | Opcode::Store | Opcode::Istore8
+            | Opcode::Istore16 | Opcode::Istore32 => memory::lower(self, inst),
+            Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap
+            | Opcode::Select | Opcode::SelectSpectreGuard | Opcode::UaddOverflowTrap => control::lower(self, inst),
+            Opcode::Call | Opcode::CallIndirect => call::lower(self, inst),
+            _ => alu::lower(self, inst, opcode),
+        }
+    }
+
+    /// Successor edges of a multi-way branch get their own block, so regalloc2 sees no
+    /// critical edges; empty ones are threaded away after allocation.
+    pub fn edge_to(&mut self, target: ir::Block, args: &[Value]) -> MBlock {
+        let edge = self.new_block();
+        let saved = self.current;
+        self.current = edge;
+        let args: Vec<VReg> = args.iter().map(|&a| self.reg(a)).collect();
+        let to = self.mblock(target);
+        self.emit(MInst::Jump { target: to });
+        self.vcode.blocks[edge.index()].branch_args = args;
+        self.vcode.blocks[edge.index()].cold = self.vcode.blocks[saved.index()].cold;
+        self.current = saved;
+        edge
+    }
+
+    /// Ends a block with a jump carrying block arguments.
+    pub fn jump_with_args(&mut self, target: ir::Block, args: &[Value]) {
+        let args: Vec<VReg> = args.iter().map(|&a| self.reg(a)).collect();
+        let to = self.mblock(target);
+        self.emit(MInst::Jump { target: to });
+        self.vcode.blocks[self.current.index()].branch_args = args;
+    }
+
+    fn finish(mut self) -> VCode {
+        // Successors and predecessors from the terminators.
+        let n = self.vcode.blocks.len();
+        let mut succs: Vec<Vec<MBlock>> = vec![vec![]; n];
+        for (i, b) in self.vcode.blocks.iter().enumerate() {
+            succs[i] = match b.insts.last() {
+                Some(MInst::Jump { target }) => vec![*target],
+                Some(MInst::Branch { taken, not_taken, .. }) => vec![*taken, *not_taken],
+                Some(MInst::BrTable { targets, default, .. }) => {
+                    let mut s = targets.clone();
+                    s.push(*default);
+                    s
+                }
+                _ => vec![],
+            };
+        }
+        for (i, s) in succs.iter().enumerate() {
+            for t in s {
+                self.vcode.blocks[t.index()].preds.push(MBlock::new(i));
+            }
+        }
+        for (i, s) in succs.into_iter().enumerate() {
+            self.vcode.blocks[i].succs = s;
+        }
+        // Layout: hot blocks in CLIF order (edge blocks right after their source), cold last.
+        let hot: Vec<MBlock> = (0..n).map(MBlock::new).filter(|b| !self.vcode.blocks[b.index()].cold).collect();
+        let cold: Vec<MBlock> = (0..n).map(MBlock::new).filter(|b| self.vcode.blocks[b.index()].cold).collect();
+        self.vcode.order = hot.into_iter().chain(cold).collect();
+        self.vcode
+    }
+}
+
+pub fn mask(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
+pub fn extend_const(c: u64, bits: u32, signed: bool) -> u64 {
+    if bits >= 64 {
+        return c;
+    }
+    let low = c & mask(bits);
+    if signed && (low >> (bits - 1)) & 1 == 1 {
+        low | !mask(bits)
+    } else {
+        low
+    }
+}
+
+fn symbol_address(func: &ir::Function, gv: ir::GlobalValue) -> Option<u64> {
+    use zisk_wasm_environ::names::{resolve, DataSymbol, NS_DATA};
+    match &func.global_values[gv] {
+        ir::GlobalValueData::Symbol { name, offset, .. } => match resolve(func, name)? {
+            (NS_DATA, index) => Some(DataSymbol::from_index(index)?.address().wrapping_add(offset.bits() as u64)),
+            _ => None,
+        },
+        _ => None,
+    }
+}

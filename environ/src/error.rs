@@ -1,0 +1,85 @@
+use std::fmt;
+
+use cranelift_wasm::WasmError;
+
+/// Why a module cannot be compiled, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvironError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// Function index and name, when the problem is inside a function.
+    pub function: Option<String>,
+    /// Byte offset in the `.wasm` file.
+    pub offset: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Not valid WebAssembly.
+    Invalid,
+    /// Valid, but uses something this compiler does not support (yet or on ZisK).
+    Unsupported,
+    /// Does not fit ZisK (ROM or RAM).
+    TooLarge,
+}
+
+impl EnvironError {
+    pub fn unsupported(message: impl Into<String>) -> Self {
+        EnvironError { kind: ErrorKind::Unsupported, message: message.into(), function: None, offset: None }
+    }
+
+    pub fn invalid(message: impl Into<String>, offset: Option<usize>) -> Self {
+        EnvironError { kind: ErrorKind::Invalid, message: message.into(), function: None, offset }
+    }
+
+    pub fn too_large(message: impl Into<String>) -> Self {
+        EnvironError { kind: ErrorKind::TooLarge, message: message.into(), function: None, offset: None }
+    }
+
+    pub fn in_function(mut self, function: String) -> Self {
+        self.function.get_or_insert(function);
+        self
+    }
+
+    pub fn at_offset(mut self, offset: usize) -> Self {
+        self.offset.get_or_insert(offset);
+        self
+    }
+}
+
+impl From<WasmError> for EnvironError {
+    fn from(e: WasmError) -> Self {
+        match e {
+            WasmError::InvalidWebAssembly { message, offset } => EnvironError::invalid(message, Some(offset)),
+            WasmError::Unsupported(message) => EnvironError::unsupported(message),
+            WasmError::ImplLimitExceeded => EnvironError::too_large("an implementation limit was exceeded"),
+            WasmError::User(message) => EnvironError::unsupported(message),
+        }
+    }
+}
+
+impl From<wasmparser::BinaryReaderError> for EnvironError {
+    fn from(e: wasmparser::BinaryReaderError) -> Self {
+        EnvironError::invalid(e.message().to_string(), Some(e.offset()))
+    }
+}
+
+impl fmt::Display for EnvironError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            ErrorKind::Invalid => "invalid WebAssembly",
+            ErrorKind::Unsupported => "unsupported",
+            ErrorKind::TooLarge => "too large for ZisK",
+        };
+        write!(f, "{kind}: {}", self.message)?;
+        if let Some(func) = &self.function {
+            write!(f, " (in function {func})")?;
+        }
+        if let Some(offset) = self.offset {
+            write!(f, " at byte offset {offset:#x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for EnvironError {}

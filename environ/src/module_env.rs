@@ -1,0 +1,288 @@
+//! Collects a module's declarations ([`ModuleInfo`]) and its function bodies for translation.
+
+use cranelift_wasm::wasmparser::{self, FuncValidator, FunctionBody, ValidatorResources};
+use cranelift_wasm::{
+    ConstExpr, ConstOp, DataIndex, ElemIndex, EngineOrModuleTypeIndex, FuncIndex, Global,
+    GlobalIndex, Memory, MemoryIndex, ModuleEnvironment, ModuleInternedTypeIndex, Table,
+    TableIndex, TypeConvert, TypeIndex, WasmError, WasmFuncType, WasmHeapType, WasmResult,
+};
+use cranelift_entity::EntityRef;
+
+use crate::memory_map::{MAX_GLOBALS, MAX_MEMORY_PAGES, MAX_TABLE_ENTRIES};
+use crate::module::*;
+
+/// A function body awaiting translation.
+pub struct PendingBody<'data> {
+    pub validator: FuncValidator<ValidatorResources>,
+    pub body: FunctionBody<'data>,
+}
+
+#[derive(Default)]
+pub struct ModuleEnv<'data> {
+    pub info: ModuleInfo,
+    pub bodies: Vec<PendingBody<'data>>,
+}
+
+fn unsupported<T>(what: impl Into<String>) -> WasmResult<T> {
+    Err(WasmError::Unsupported(what.into()))
+}
+
+impl ModuleEnv<'_> {
+    /// Evaluates a constant expression (offsets, global initialisers) at compile time.
+    fn eval_const(&self, expr: &ConstExpr) -> WasmResult<GlobalInit> {
+        let mut stack: Vec<u64> = Vec::new();
+        for op in expr.ops() {
+            let value = match *op {
+                ConstOp::I32Const(v) => v as u32 as u64,
+                ConstOp::I64Const(v) => v as u64,
+                ConstOp::F32Const(bits) => bits as u64,
+                ConstOp::F64Const(bits) => bits,
+                ConstOp::RefNull if expr.ops().len() == 1 => return Ok(GlobalInit::FuncRef(None)),
+                ConstOp::RefFunc(f) if expr.ops().len() == 1 => {
+                    return Ok(GlobalInit::FuncRef(Some(f)))
+                }
+                ConstOp::GlobalGet(g) => match self.info.globals.get(g.index()).map(|g| g.init) {
+                    Some(GlobalInit::Bits(bits)) => bits,
+                    _ => return unsupported(format!("constant expression reading global {}", g.index())),
+                },
+                ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul | ConstOp::I64Add
+                | ConstOp::I64Sub | ConstOp::I64Mul => {
+                    let (Some(b), Some(a)) = (stack.pop(), stack.pop()) else {
+                        return unsupported("malformed constant expression");
+                    };
+                    match op {
+                        ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
+                        ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
+                        ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
+                        ConstOp::I64Add => a.wrapping_add(b),
+                        ConstOp::I64Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    }
+                }
+                ref other => return unsupported(format!("constant expression operator {other:?}")),
+            };
+            stack.push(value);
+        }
+        match stack.as_slice() {
+            [v] => Ok(GlobalInit::Bits(*v)),
+            _ => unsupported("malformed constant expression"),
+        }
+    }
+
+    fn eval_offset(&self, base: Option<GlobalIndex>, offset: u64) -> WasmResult<u64> {
+        match base {
+            None => Ok(offset),
+            Some(g) => match self.info.globals.get(g.index()).map(|g| g.init) {
+                Some(GlobalInit::Bits(bits)) => Ok(bits.wrapping_add(offset)),
+                _ => unsupported(format!("segment offset from global {}", g.index())),
+            },
+        }
+    }
+
+    fn note_escaping(&mut self, f: FuncIndex) {
+        if !self.info.escaping_functions.contains(&f) {
+            self.info.escaping_functions.push(f);
+        }
+    }
+}
+
+impl TypeConvert for ModuleEnv<'_> {
+    fn lookup_heap_type(&self, index: wasmparser::UnpackedIndex) -> WasmHeapType {
+        WasmHeapType::ConcreteFunc(self.lookup_type_index(index))
+    }
+
+    fn lookup_type_index(&self, index: wasmparser::UnpackedIndex) -> EngineOrModuleTypeIndex {
+        let index = index.as_module_index().unwrap_or(0);
+        EngineOrModuleTypeIndex::Module(ModuleInternedTypeIndex::new(index as usize))
+    }
+}
+
+impl<'data> ModuleEnvironment<'data> for ModuleEnv<'data> {
+    fn declare_type_func(&mut self, ty: WasmFuncType) -> WasmResult<()> {
+        let id = self
+            .info
+            .types
+            .iter()
+            .position(|t| t.params() == ty.params() && t.returns() == ty.returns())
+            .map_or(self.info.types.len(), |i| self.info.signature_ids[i] as usize);
+        self.info.types.push(ty);
+        self.info.signature_ids.push(id as u64);
+        Ok(())
+    }
+
+    fn type_to_signature(&self, index: TypeIndex) -> WasmResult<ModuleInternedTypeIndex> {
+        Ok(ModuleInternedTypeIndex::new(index.index()))
+    }
+
+    fn declare_func_import(&mut self, index: TypeIndex, module: &'data str, field: &'data str) -> WasmResult<()> {
+        let import = Some(ImportName { module: module.into(), field: field.into() });
+        self.info.functions.push(FuncDecl { type_index: index, import, name: None });
+        self.info.num_imported_funcs += 1;
+        Ok(())
+    }
+
+    fn declare_table_import(&mut self, _: Table, module: &'data str, field: &'data str) -> WasmResult<()> {
+        unsupported(format!("importing a table ({module}.{field})"))
+    }
+
+    fn declare_memory_import(&mut self, _: Memory, module: &'data str, field: &'data str) -> WasmResult<()> {
+        unsupported(format!("importing a memory ({module}.{field})"))
+    }
+
+    fn declare_global_import(&mut self, _: Global, module: &'data str, field: &'data str) -> WasmResult<()> {
+        unsupported(format!("importing a global ({module}.{field})"))
+    }
+
+    fn declare_func_type(&mut self, index: TypeIndex) -> WasmResult<()> {
+        self.info.functions.push(FuncDecl { type_index: index, import: None, name: None });
+        Ok(())
+    }
+
+    fn declare_table(&mut self, table: Table) -> WasmResult<()> {
+        if !table.wasm_ty.heap_type.is_vmgcref_type() && !matches!(table.wasm_ty.heap_type, WasmHeapType::Func) {
+            return unsupported(format!("a table of {}", table.wasm_ty));
+        }
+        if !matches!(table.wasm_ty.heap_type, WasmHeapType::Func) {
+            return unsupported(format!("a table of {} (only funcref tables)", table.wasm_ty));
+        }
+        let used: u64 = self.info.tables.iter().map(|t| t.max.unwrap_or(t.min).max(t.min)).sum();
+        let size = table.maximum.unwrap_or(table.minimum).max(table.minimum) as u64;
+        if used + size > MAX_TABLE_ENTRIES {
+            return Err(WasmError::User(format!("tables need {} entries; ZisK layout holds {MAX_TABLE_ENTRIES}", used + size)));
+        }
+        self.info.tables.push(TableDecl { min: table.minimum as u64, max: table.maximum.map(u64::from) });
+        Ok(())
+    }
+
+    fn declare_memory(&mut self, memory: Memory) -> WasmResult<()> {
+        if memory.shared {
+            return unsupported("shared memory (threads proposal)");
+        }
+        if memory.memory64 {
+            return unsupported("64-bit memory (memory64 proposal)");
+        }
+        if memory.page_size_log2 != 16 {
+            return unsupported("custom page sizes");
+        }
+        if self.info.memory.is_some() {
+            return unsupported("more than one memory (multi-memory proposal)");
+        }
+        if memory.minimum > MAX_MEMORY_PAGES {
+            return Err(WasmError::User(format!(
+                "memory needs {} pages at start; ZisK RAM holds {MAX_MEMORY_PAGES}",
+                memory.minimum
+            )));
+        }
+        let max_pages = memory.maximum.unwrap_or(u64::MAX).min(MAX_MEMORY_PAGES);
+        self.info.memory = Some(MemoryDecl { min_pages: memory.minimum, max_pages });
+        Ok(())
+    }
+
+    fn declare_global(&mut self, global: Global, init: ConstExpr) -> WasmResult<()> {
+        if self.info.globals.len() as u64 >= MAX_GLOBALS {
+            return Err(WasmError::User(format!("more than {MAX_GLOBALS} globals")));
+        }
+        if matches!(global.wasm_ty, cranelift_wasm::WasmValType::V128) {
+            return unsupported("a v128 global (SIMD)");
+        }
+        let init = self.eval_const(&init)?;
+        if let GlobalInit::FuncRef(Some(f)) = init {
+            self.note_escaping(f);
+        }
+        self.info.globals.push(GlobalDecl { ty: global.wasm_ty, mutable: global.mutability, init });
+        Ok(())
+    }
+
+    fn declare_func_export(&mut self, func_index: FuncIndex, name: &'data str) -> WasmResult<()> {
+        self.info.exports.push((name.into(), Export::Func(func_index)));
+        Ok(())
+    }
+
+    fn declare_table_export(&mut self, index: TableIndex, name: &'data str) -> WasmResult<()> {
+        self.info.exports.push((name.into(), Export::Table(index.as_u32())));
+        Ok(())
+    }
+
+    fn declare_memory_export(&mut self, index: MemoryIndex, name: &'data str) -> WasmResult<()> {
+        self.info.exports.push((name.into(), Export::Memory(index.as_u32())));
+        Ok(())
+    }
+
+    fn declare_global_export(&mut self, index: GlobalIndex, name: &'data str) -> WasmResult<()> {
+        self.info.exports.push((name.into(), Export::Global(index)));
+        Ok(())
+    }
+
+    fn declare_start_func(&mut self, index: FuncIndex) -> WasmResult<()> {
+        self.info.start = Some(index);
+        Ok(())
+    }
+
+    fn declare_table_elements(
+        &mut self,
+        table: TableIndex,
+        base: Option<GlobalIndex>,
+        offset: u32,
+        elements: Box<[FuncIndex]>,
+    ) -> WasmResult<()> {
+        let offset = self.eval_offset(base, offset as u64)? as u32 as u64;
+        for &f in elements.iter() {
+            self.note_escaping(f);
+        }
+        let elements = elements.iter().map(|&f| (f.as_u32() != u32::MAX).then_some(f)).collect();
+        self.info.element_segments.push(ElementSegment { table: table.as_u32(), offset, elements });
+        Ok(())
+    }
+
+    fn declare_passive_element(&mut self, index: ElemIndex, elements: Box<[FuncIndex]>) -> WasmResult<()> {
+        for &f in elements.iter() {
+            self.note_escaping(f);
+        }
+        let elements = elements.iter().map(|&f| (f.as_u32() != u32::MAX).then_some(f)).collect();
+        self.info.passive_elements.push((index.as_u32(), elements));
+        Ok(())
+    }
+
+    fn declare_elements(&mut self, elements: Box<[FuncIndex]>) -> WasmResult<()> {
+        for &f in elements.iter() {
+            self.note_escaping(f);
+        }
+        Ok(())
+    }
+
+    fn declare_passive_data(&mut self, index: DataIndex, data: &'data [u8]) -> WasmResult<()> {
+        self.info.passive_data.push((index.as_u32(), data.to_vec()));
+        Ok(())
+    }
+
+    fn define_function_body(
+        &mut self,
+        validator: FuncValidator<ValidatorResources>,
+        body: FunctionBody<'data>,
+    ) -> WasmResult<()> {
+        self.bodies.push(PendingBody { validator, body });
+        Ok(())
+    }
+
+    fn declare_data_initialization(
+        &mut self,
+        _memory: MemoryIndex,
+        base: Option<GlobalIndex>,
+        offset: u64,
+        data: &'data [u8],
+    ) -> WasmResult<()> {
+        let offset = self.eval_offset(base, offset)? as u32 as u64;
+        self.info.data_segments.push(DataSegment { offset, bytes: data.to_vec() });
+        Ok(())
+    }
+
+    fn declare_func_name(&mut self, func_index: FuncIndex, name: &'data str) {
+        if let Some(f) = self.info.functions.get_mut(func_index.index()) {
+            f.name = Some(name.to_string());
+        }
+    }
+
+    fn wasm_features(&self) -> wasmparser::WasmFeatures {
+        crate::supported_features()
+    }
+}

@@ -1,0 +1,53 @@
+//! The environ on small modules: what it accepts, what it refuses and how it says so.
+
+use zisk_wasm_environ::{translate, ErrorKind, Options};
+
+fn wasm(wat: &str) -> Vec<u8> {
+    wat::parse_str(wat).unwrap()
+}
+
+#[test]
+fn translates_memory_globals_tables_and_calls() {
+    let module = wasm(
+        r#"(module
+            (memory 1 4)
+            (global $g (mut i64) (i64.const 7))
+            (table 2 funcref)
+            (elem (i32.const 0) $f $g2)
+            (type $t (func (param i64) (result i64)))
+            (func $f (type $t) (i64.add (local.get 0) (global.get $g)))
+            (func $g2 (type $t) (i64.mul (local.get 0) (i64.const 3)))
+            (func (export "_start") (result i64)
+                (i64.store (i32.const 8) (i64.const 5))
+                (drop (memory.grow (i32.const 1)))
+                (call_indirect (type $t) (i64.load (i32.const 8)) (i32.const 1))))"#,
+    );
+    let t = translate(&module, &Options::default()).unwrap();
+    assert_eq!(t.functions.len(), 3);
+    assert_eq!(t.info.element_segments.len(), 1);
+    assert_eq!(t.info.memory.as_ref().unwrap().max_pages, 4);
+    let start = t.info.exported_func("_start").unwrap();
+    let text = t.functions.iter().find(|f| f.index == start).unwrap().clif.display().to_string();
+    assert!(text.contains("call_indirect"), "{text}");
+}
+
+#[test]
+fn simd_is_refused_with_its_location() {
+    let module = wasm(r#"(module (func (drop (v128.const i64x2 0 0))))"#);
+    let err = translate(&module, &Options::default()).err().unwrap();
+    assert_eq!(err.kind, ErrorKind::Invalid, "{err}");
+    assert!(err.to_string().contains("SIMD") && err.offset.is_some(), "{err}");
+}
+
+#[test]
+fn garbage_is_invalid_not_a_panic() {
+    let err = translate(b"\0asm\x01\0\0\0\x0a\xff", &Options::default()).err().unwrap();
+    assert_eq!(err.kind, ErrorKind::Invalid, "{err}");
+}
+
+#[test]
+fn imported_memory_is_unsupported_and_named() {
+    let err = translate(&wasm(r#"(module (import "env" "mem" (memory 1)))"#), &Options::default()).err().unwrap();
+    assert_eq!(err.kind, ErrorKind::Unsupported);
+    assert!(err.to_string().contains("env.mem"), "{err}");
+}
