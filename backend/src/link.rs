@@ -149,7 +149,7 @@ pub fn link(
     entry.push(Item::Inst(ZInst::new("copyb", ASrc::Imm(0), BSrc::Imm(linker.exit_address)).then(Next::SetPc(0))));
 
     // Trap stubs: print the reason to the console, then fail the run (halt with code 0 is
-    // ZisK's "trap", distinct from a nonzero exit).
+    // ZisK's "trap", distinct from a nonzero exit) and end it.
     let mut stubs = Vec::new();
     for (_, &(label, code)) in linker.traps.clone().iter() {
         stubs.push(Item::Label(label));
@@ -158,6 +158,8 @@ pub fn link(
             stubs.push(Item::Inst(ZInst::new("copyb", ASrc::Imm(UART_ADDR), BSrc::Imm(byte as u64)).to(Store::Ind { width: 1, offset: 0 })));
         }
         stubs.push(Item::Inst(ZInst::new("halt", ASrc::Imm(0), BSrc::Imm(0))));
+        // `halt` only marks the run failed: end it through the BIOS.
+        stubs.push(Item::Inst(ZInst::new("copyb", ASrc::Imm(0), BSrc::Imm(linker.exit_address)).then(Next::SetPc(0))));
     }
 
     let mut sections: Vec<(String, Vec<Item>)> = vec![("entry".into(), entry)];

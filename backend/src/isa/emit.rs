@@ -255,12 +255,17 @@ impl Emitter<'_> {
                 let exit = self.labels.exit_address();
                 match code {
                     ASrc::Imm(c) if c as u32 == 0 => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Imm(exit)).then(Next::SetPc(0))),
-                    ASrc::Imm(c) => self.push(ZInst::new("halt", ASrc::Imm(c as u32 as u64), BSrc::Imm(0))),
-                    code => {
-                        self.push(ZInst::new("eq_w", code, BSrc::Imm(0)).then(Next::Branch(Target::Rel(4), Target::Rel(8))));
+                    // `halt` marks the run failed with its code; the program still has to reach
+                    // the BIOS end.
+                    ASrc::Imm(c) => {
+                        self.push(ZInst::new("halt", ASrc::Imm(c as u32 as u64), BSrc::Imm(0)));
                         self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Imm(exit)).then(Next::SetPc(0)));
+                    }
+                    code => {
+                        self.push(ZInst::new("eq_w", code, BSrc::Imm(0)).then(Next::Branch(Target::Rel(8), Target::Rel(4))));
                         self.push(ZInst::new("and", code, BSrc::Imm(0xffff_ffff)));
                         self.push(ZInst::new("halt", ASrc::C, BSrc::Imm(0)));
+                        self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Imm(exit)).then(Next::SetPc(0)));
                     }
                 }
             }

@@ -1,0 +1,27 @@
+;; Passive data and element segments: memory.init, data.drop, table.init, table.copy,
+;; elem.drop; a dropped segment still inits zero bytes but traps on more.
+;; expect-trap: out of bounds memory access
+(module
+  (import "zisk" "exit" (func $exit (param i32)))
+  (import "zisk" "commit_i32" (func $commit (param i32)))
+  (memory 1)
+  (data $d "hello, zisk")
+  (type $t (func (result i32)))
+  (table 4 funcref)
+  (elem $e func $one $two)
+  (func $one (type $t) (i32.const 1))
+  (func $two (type $t) (i32.const 2))
+  (func $call (param i32) (result i32) (call_indirect (type $t) (local.get 0)))
+  (func $load (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "_start")
+    (memory.init $d (i32.const 100) (i32.const 7) (i32.const 4))
+    (if (i32.ne (call $load (i32.const 100)) (i32.const 0x6b73697a)) (then (call $exit (i32.const 1))))
+    (table.init $e (i32.const 1) (i32.const 0) (i32.const 2))
+    (table.copy (i32.const 3) (i32.const 1) (i32.const 1))
+    (if (i32.ne (call $call (i32.const 2)) (i32.const 2)) (then (call $exit (i32.const 2))))
+    (if (i32.ne (call $call (i32.const 3)) (i32.const 1)) (then (call $exit (i32.const 3))))
+    (elem.drop $e)
+    (data.drop $d)
+    (memory.init $d (i32.const 0) (i32.const 0) (i32.const 0))
+    (memory.init $d (i32.const 0) (i32.const 0) (i32.const 1))
+    (call $exit (i32.const 4))))

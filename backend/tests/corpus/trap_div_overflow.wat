@@ -1,0 +1,5 @@
+;; i64.div_s of MIN by -1 overflows and traps.
+;; expect-trap: integer overflow
+(module
+  (func $div (param i64 i64) (result i64) (i64.div_s (local.get 0) (local.get 1)))
+  (func (export "_start") (drop (call $div (i64.const 0x8000000000000000) (i64.const -1)))))

@@ -1,0 +1,3 @@
+;; `unreachable` traps.
+;; expect-trap: unreachable
+(module (func (export "_start") unreachable))
