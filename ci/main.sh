@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash ci/setup.sh
 cargo build --release -q -p cargo-zisk-wasm
 n="${FIB_N:-1000000}"
-for route in native wasm2zisk; do
+for route in direct native wasm2zisk; do
   echo "== fibonacci(${n}) on the ${route} route"
   ./target/release/cargo-zisk-wasm zisk-wasm run --route "$route" \
     --manifest-path isa_benchmarks/Cargo.toml -p fibonacci --input-u64 "$n" "$@"

@@ -3,7 +3,7 @@ use zisk_wasm_environ::EnvironError;
 /// Why a module could not be compiled to ZisK.
 #[derive(Debug, thiserror::Error)]
 pub enum BackendError {
-    #[error("{0}")]
+    #[error(transparent)]
     Environ(#[from] EnvironError),
     #[error("unsupported in function {function}: {what}")]
     Unsupported { function: String, what: String },

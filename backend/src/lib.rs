@@ -10,9 +10,19 @@ pub mod isa;
 pub mod link;
 mod optimize;
 
+pub use optimize::MidEnd;
+
 use cranelift_codegen::ir;
-use zisk_wasm_environ::names::{NS_BUILTIN, NS_WASM_FUNC};
-use zisk_wasm_environ::{translate, Options};
+use zisk_wasm_environ::names::{NS_BUILTIN, NS_DRIVER, NS_WASM_FUNC};
+pub use zisk_wasm_environ::driver::{Check, Invocation, Value};
+use zisk_wasm_environ::{translate, BoundsChecks};
+
+/// How to compile.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub bounds_checks: BoundsChecks,
+    pub mid_end: MidEnd,
+}
 
 pub use error::BackendError;
 use isa::emit::emit_function;
@@ -29,44 +39,83 @@ pub struct Program {
     pub instructions: usize,
 }
 
-/// Compiles a binary WebAssembly module to a ZisK program.
+/// Compiles a binary WebAssembly module to a ZisK program whose entry runs the start
+/// function and then the exported `_start`.
 pub fn compile(wasm: &[u8], options: &Options) -> Result<Program, BackendError> {
-    let translation = translate(wasm, options)?;
+    compile_entry(wasm, options, None)
+}
+
+/// Compiles a module whose entry runs the start function and then `invocations` (a test
+/// driver: a failed check exits with the invocation's 1-based number).
+pub fn compile_with_driver(wasm: &[u8], options: &Options, invocations: &[Invocation]) -> Result<Program, BackendError> {
+    compile_entry(wasm, options, Some(invocations))
+}
+
+fn compile_entry(wasm: &[u8], options: &Options, driver: Option<&[Invocation]>) -> Result<Program, BackendError> {
+    let environ_options = zisk_wasm_environ::Options { bounds_checks: options.bounds_checks };
+    let translation = translate(wasm, &environ_options, &zisk_wasm_runtime_shim::ZiskHost)?;
     let info = &translation.info;
 
-    let mut start_calls = Vec::new();
+    let mut entry_calls = Vec::new();
     if let Some(start) = info.start {
-        start_calls.push(start.as_u32());
+        entry_calls.push((NS_WASM_FUNC, start.as_u32()));
     }
-    if let Some(f) = info.exported_func("_start") {
-        if !info.func_type(f).params().is_empty() {
-            return Err(BackendError::BadEntry);
+    let driver_clif = match driver {
+        Some(invocations) => {
+            entry_calls.push((NS_DRIVER, 0));
+            Some(zisk_wasm_environ::driver::build(info, invocations)?)
         }
-        start_calls.push(f.as_u32());
-    }
-    if start_calls.is_empty() {
+        None => {
+            if let Some(f) = info.exported_func("_start") {
+                if !info.func_type(f).params().is_empty() {
+                    return Err(BackendError::BadEntry);
+                }
+                entry_calls.push((NS_WASM_FUNC, f.as_u32()));
+            }
+            None
+        }
+    };
+    if entry_calls.is_empty() {
         return Err(BackendError::NoEntry);
     }
 
+    // Compile what the entry can reach: called functions, and functions whose address is
+    // taken (tables, funcref globals). Compiling a function may discover more callees.
     let mut linker = Linker::new();
-    let mut functions = Vec::new();
-    for f in &translation.functions {
-        let label = linker.function_label((NS_WASM_FUNC, f.index.as_u32()));
-        functions.push(compile_function(f.clif.clone(), &f.display_name, label, info, &mut linker)?);
-    }
-    // Builtins: only those something calls (compiling one may call no others).
-    for (builtin, clif) in &translation.builtins {
-        let key = (NS_BUILTIN, *builtin as u32);
-        if linker.called_keys().contains(&key) {
-            let label = linker.function_label(key);
-            functions.push(compile_function(clif.clone(), builtin.name(), label, info, &mut linker)?);
-        }
+    for &key in &entry_calls {
+        linker.function_label(key);
     }
     for f in &info.escaping_functions {
         linker.function_label((NS_WASM_FUNC, f.as_u32()));
     }
+    let mut compiled = std::collections::HashSet::new();
+    let mut functions = Vec::new();
+    loop {
+        let mut pending: Vec<(u32, u32)> = linker.called_keys().into_iter().filter(|k| !compiled.contains(k)).collect();
+        if pending.is_empty() {
+            break;
+        }
+        pending.sort();
+        for key in pending {
+            compiled.insert(key);
+            let label = linker.function_label(key);
+            let (clif, name) = match key {
+                (NS_WASM_FUNC, i) => {
+                    let f = &translation.functions[i as usize];
+                    (f.clif.clone(), f.display_name.clone())
+                }
+                (NS_BUILTIN, b) => {
+                    let (builtin, clif) = &translation.builtins[b as usize];
+                    (clif.clone(), builtin.name().to_string())
+                }
+                (NS_DRIVER, _) => (driver_clif.clone().expect("a driver was built"), "driver".to_string()),
+                other => return Err(BackendError::Internal { function: "compile".into(), what: format!("unknown callee {other:?}") }),
+            };
+            functions.push(compile_function(clif, &name, label, options.mid_end, &mut linker)?);
+        }
+    }
     let instantiation_trap = segments_out_of_bounds(info);
-    let linked = link::link(linker, info, functions, &start_calls, instantiation_trap)?;
+    let linked = link::link(linker, info, functions, &entry_calls, instantiation_trap)?;
     let elf = zisk_core::ziskbin::rom_to_elf(&linked.rom);
     Ok(Program { rom: linked.rom, elf, listing: linked.listing, instructions: linked.instructions })
 }
@@ -75,11 +124,20 @@ fn compile_function(
     clif: ir::Function,
     name: &str,
     label: u32,
-    module: &zisk_wasm_environ::ModuleInfo,
+    mid_end: MidEnd,
     linker: &mut Linker,
 ) -> Result<FunctionCode, BackendError> {
-    let func = optimize::optimize(clif, name)?;
-    let vcode = isa::lower::lower_function(&func, name, module)?;
+    // `ZISK_WASM_DUMP_CLIF=<part of a function name>` prints that function's CLIF before and
+    // after the mid-end (a debugging aid for compiler work).
+    let dump = std::env::var("ZISK_WASM_DUMP_CLIF").ok().filter(|d| name.contains(d.as_str()));
+    if dump.is_some() {
+        eprintln!(";; {name}: translated\n{}", clif.display());
+    }
+    let func = optimize::optimize(clif, name, mid_end)?;
+    if dump.is_some() {
+        eprintln!(";; {name}: optimized\n{}", func.display());
+    }
+    let vcode = isa::lower::lower_function(&func, name)?;
     let ra = RaFunction::new(&vcode);
     let allocation = ra.allocate()?;
     linker.name_label(label, label_name(name));

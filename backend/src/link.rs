@@ -12,8 +12,7 @@ use zisk_core::zisk_rom::DataSection64;
 use zisk_core::{ZiskRom, ROM_ADDR, ROM_ENTRY};
 use zisk_wasm_environ::memory_map::*;
 use zisk_wasm_environ::module::{GlobalInit, ModuleInfo};
-use zisk_wasm_environ::names::{NS_BUILTIN, NS_WASM_FUNC};
-use zisk_wasm_environ::Builtin;
+use zisk_wasm_environ::names::NS_WASM_FUNC;
 
 use crate::isa::emit::{Item, Labels};
 use crate::isa::inst::{callee_label_key, Callee, TrapCode};
@@ -101,6 +100,7 @@ pub fn trap_message(code: TrapCode) -> String {
         TrapCode::IntegerDivisionByZero => "integer divide by zero".into(),
         TrapCode::BadConversionToInteger => "invalid conversion to integer".into(),
         TrapCode::UnreachableCodeReached => "unreachable".into(),
+        code if code == zisk_wasm_environ::builtins::TABLE_ACCESS_TRAP => "out of bounds table access".into(),
         other => format!("{other}"),
     };
     format!("wasm trap: {what}\n")
@@ -118,14 +118,14 @@ pub struct Linked {
     pub instructions: usize,
 }
 
-/// Places everything and builds the ROM. `start_calls` are the functions the entry runs in
-/// order (the start function, then `_start`); `instantiation_trap` makes the entry trap
+/// Places everything and builds the ROM. `entry_calls` are the functions the entry runs in
+/// order (the start function, then `_start` or a test driver); `instantiation_trap` makes the entry trap
 /// instead (an active segment out of bounds).
 pub fn link(
     mut linker: Linker,
     module: &ModuleInfo,
     functions: Vec<FunctionCode>,
-    start_calls: &[u32],
+    entry_calls: &[(u32, u32)],
     instantiation_trap: Option<TrapCode>,
 ) -> Result<Linked, BackendError> {
     // The entry routine: set up the stack, run the start functions, publish and end.
@@ -138,8 +138,8 @@ pub fn link(
         let l = linker.trap(code);
         entry.push(Item::Inst(ZInst::jump(Target::Label(l))));
     }
-    for &f in start_calls {
-        let l = linker.function_label((NS_WASM_FUNC, f));
+    for &key in entry_calls {
+        let l = linker.function_label(key);
         let mut call = ZInst::new("flag", ASrc::Imm(0), BSrc::Imm(0))
             .to(Store::Reg(crate::isa::regs::RA))
             .then(Next::Branch(Target::Label(l), Target::Rel(4)));
@@ -361,8 +361,4 @@ fn listing_data(listing: &mut String, image: &[(u64, Vec<u8>)]) {
         let _ = writeln!(listing, "u64 data{i}[{}] = {}", words.len(), words.join(", "));
         at = addr + data.len() as u64;
     }
-}
-
-pub fn builtin_key(b: Builtin) -> (u32, u32) {
-    (NS_BUILTIN, b as u32)
 }

@@ -23,6 +23,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Compile a WebAssembly module (`.wasm` or `.wat`) to a ziskbin ELF and a `.zisk` listing.
+    Compile {
+        input: PathBuf,
+        /// Output path without extension (default: the input's, beside it).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// No linear-memory bounds checks: out-of-bounds accesses are undefined (trusted code only).
+        #[arg(long)]
+        unchecked_bounds: bool,
+        /// Run Cranelift's egraph mid-end (off by default: it regresses ZisK workloads, see
+        /// backend/src/optimize.rs).
+        #[arg(long)]
+        egraph: bool,
+    },
     /// Build every benchmark for every route, run each on ziskemu with the same input, check
     /// the outputs agree and write isa_benchmarks/REPORT.md and report.svg.
     Bench {
@@ -45,7 +59,7 @@ enum Cmd {
     /// Build a guest for one route and run it on ziskemu: prints console output, public
     /// output, steps and cost.
     Run {
-        #[arg(long, value_enum, default_value = "native")]
+        #[arg(long, value_enum, default_value = "direct")]
         route: Route,
         #[arg(long)]
         manifest_path: Option<PathBuf>,
@@ -85,6 +99,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Cmd::Compile { input, output, unchecked_bounds, egraph } => {
+            let out = output.unwrap_or_else(|| input.with_extension(""));
+            routes::direct::compile_file(&input, &out, &routes::direct::options(unchecked_bounds, egraph))?;
+            Ok(())
+        }
         Cmd::Bench { quick, only, routes, manifest_path, report_dir } => {
             let manifest = match manifest_path {
                 Some(m) => m,

@@ -13,6 +13,10 @@ use crate::memory_map::*;
 use crate::module::ModuleInfo;
 use crate::names::{user_name, NS_BUILTIN};
 
+/// The trap of a bulk table operation out of bounds ("out of bounds table access"), told
+/// apart from `call_indirect`'s TableOutOfBounds ("undefined element").
+pub const TABLE_ACCESS_TRAP: TrapCode = TrapCode::User(1);
+
 /// A runtime routine; its CLIF is built by [`Builtin::build`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u32)]
@@ -126,8 +130,8 @@ impl Builtin {
                 b.ins().return_(&[]);
             }
             Builtin::TableCopy => {
-                let dst = range_in(&mut b, args[0], args[4], args[6], args[1], TrapCode::TableOutOfBounds);
-                let src = range_in(&mut b, args[2], args[5], args[6], args[3], TrapCode::TableOutOfBounds);
+                let dst = range_in(&mut b, args[0], args[4], args[6], args[1], TABLE_ACCESS_TRAP);
+                let src = range_in(&mut b, args[2], args[5], args[6], args[3], TABLE_ACCESS_TRAP);
                 let n = b.ins().uextend(I64, args[6]);
                 let words = b.ins().ishl_imm(n, 1);
                 memmove(&mut b, dst, src, words, 8);
@@ -135,8 +139,8 @@ impl Builtin {
             }
             Builtin::TableInit => {
                 let (seg_addr, seg_len) = descriptor(&mut b, ELEM_DESCRIPTORS_ADDR, args[0]);
-                let src = range_in(&mut b, seg_addr, args[4], args[5], seg_len, TrapCode::TableOutOfBounds);
-                let dst = range_in(&mut b, args[1], args[3], args[5], args[2], TrapCode::TableOutOfBounds);
+                let src = range_in(&mut b, seg_addr, args[4], args[5], seg_len, TABLE_ACCESS_TRAP);
+                let dst = range_in(&mut b, args[1], args[3], args[5], args[2], TABLE_ACCESS_TRAP);
                 let n = b.ins().uextend(I64, args[5]);
                 let words = b.ins().ishl_imm(n, 1);
                 memmove(&mut b, dst, src, words, 8);
@@ -149,12 +153,12 @@ impl Builtin {
     }
 }
 
-fn load_abs(b: &mut FunctionBuilder, addr: u64) -> Value {
+pub fn load_abs(b: &mut FunctionBuilder, addr: u64) -> Value {
     let a = b.ins().iconst(I64, addr as i64);
     b.ins().load(I64, MemFlags::trusted(), a, 0)
 }
 
-fn store_abs(b: &mut FunctionBuilder, value: Value, addr: u64) {
+pub fn store_abs(b: &mut FunctionBuilder, value: Value, addr: u64) {
     let a = b.ins().iconst(I64, addr as i64);
     b.ins().store(MemFlags::trusted(), value, a, 0);
 }
@@ -194,7 +198,7 @@ fn range_in(b: &mut FunctionBuilder, base: Value, offset: Value, len: Value, lim
     let end = b.ins().iadd(o, n);
     let out = b.ins().icmp(ir::condcodes::IntCC::UnsignedGreaterThan, end, limit);
     b.ins().trapnz(out, code);
-    let scaled = if code == TrapCode::TableOutOfBounds { b.ins().ishl_imm(o, 4) } else { o };
+    let scaled = if code == TABLE_ACCESS_TRAP { b.ins().ishl_imm(o, 4) } else { o };
     b.ins().iadd(base, scaled)
 }
 
@@ -209,9 +213,10 @@ fn descriptor(b: &mut FunctionBuilder, table: u64, index: Value) -> (Value, Valu
     (addr, len)
 }
 
-/// Copies `count` units of `unit` bytes (1 or 8) from `src` to `dst` with memmove semantics.
+/// Copies `count` units of `unit` bytes (1 or 8) from absolute `src` to `dst` with memmove
+/// semantics (also used by the runtime shim).
 /// Byte copies move 8-byte words while at least 8 bytes remain, then single bytes.
-fn memmove(b: &mut FunctionBuilder, dst: Value, src: Value, count: Value, unit: i64) {
+pub fn memmove(b: &mut FunctionBuilder, dst: Value, src: Value, count: Value, unit: i64) {
     let bytes = if unit == 1 { count } else { b.ins().imul_imm(count, unit) };
     let backward = b.ins().icmp(ir::condcodes::IntCC::UnsignedGreaterThan, dst, src);
     let (fwd, bwd, done) = (b.create_block(), b.create_block(), b.create_block());

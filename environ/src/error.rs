@@ -47,10 +47,25 @@ impl EnvironError {
     }
 }
 
+/// wasmparser reports a construct of a proposal that is not enabled as a validation error;
+/// for the user it is an unsupported proposal, not an invalid module.
+fn needs_disabled_feature(message: &str) -> bool {
+    message.contains("feature") && (message.contains("not enabled") || message.contains("without the") || message.contains("requires"))
+        || message.contains("support is not enabled")
+}
+
+fn invalid_or_unsupported(message: String, offset: usize) -> EnvironError {
+    if needs_disabled_feature(&message) {
+        EnvironError { kind: ErrorKind::Unsupported, message, function: None, offset: Some(offset) }
+    } else {
+        EnvironError::invalid(message, Some(offset))
+    }
+}
+
 impl From<WasmError> for EnvironError {
     fn from(e: WasmError) -> Self {
         match e {
-            WasmError::InvalidWebAssembly { message, offset } => EnvironError::invalid(message, Some(offset)),
+            WasmError::InvalidWebAssembly { message, offset } => invalid_or_unsupported(message, offset),
             WasmError::Unsupported(message) => EnvironError::unsupported(message),
             WasmError::ImplLimitExceeded => EnvironError::too_large("an implementation limit was exceeded"),
             WasmError::User(message) => EnvironError::unsupported(message),
@@ -60,7 +75,7 @@ impl From<WasmError> for EnvironError {
 
 impl From<wasmparser::BinaryReaderError> for EnvironError {
     fn from(e: wasmparser::BinaryReaderError) -> Self {
-        EnvironError::invalid(e.message().to_string(), Some(e.offset()))
+        invalid_or_unsupported(e.message().to_string(), e.offset())
     }
 }
 

@@ -10,9 +10,9 @@
 //! access is checked against the current memory size and traps as WebAssembly requires.
 
 pub mod builtins;
+pub mod driver;
 mod error;
 mod func_env;
-pub mod host;
 pub mod memory_map;
 pub mod module;
 mod module_env;
@@ -24,11 +24,19 @@ use cranelift_codegen::ir;
 use cranelift_entity::EntityRef;
 use cranelift_wasm::wasmparser::{self, Parser, Payload, WasmFeatures};
 use cranelift_wasm::{FuncIndex, FuncTranslator};
+pub use cranelift_wasm::{WasmFuncType, WasmValType};
 
 pub use builtins::Builtin;
 pub use error::{EnvironError, ErrorKind};
 pub use func_env::{clif_type, wasm_signature};
-pub use module::ModuleInfo;
+pub use module::{ImportName, ModuleInfo};
+
+/// Supplies the bodies of imported functions (the runtime shim implements it).
+pub trait ImportResolver {
+    /// The CLIF body of imported function `index`, named `User(NS_WASM_FUNC, index)` with the
+    /// signature [`wasm_signature`] gives `ty`; an error when this host does not provide it.
+    fn implement(&self, index: u32, import: &ImportName, ty: &cranelift_wasm::WasmFuncType) -> Result<ir::Function, EnvironError>;
+}
 
 /// How linear-memory accesses are guarded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -79,7 +87,7 @@ pub fn supported_features() -> WasmFeatures {
 }
 
 /// Translates a binary WebAssembly module.
-pub fn translate(wasm: &[u8], options: &Options) -> Result<ModuleTranslation, EnvironError> {
+pub fn translate(wasm: &[u8], options: &Options, imports: &dyn ImportResolver) -> Result<ModuleTranslation, EnvironError> {
     reject_non_core_payloads(wasm)?;
     let mut env = module_env::ModuleEnv::default();
     cranelift_wasm::translate_module(wasm, &mut env)?;
@@ -90,7 +98,7 @@ pub fn translate(wasm: &[u8], options: &Options) -> Result<ModuleTranslation, En
     for i in 0..info.num_imported_funcs {
         let index = FuncIndex::new(i);
         let import = info.functions[i].import.clone().expect("imports come first");
-        let clif = host::host_function(i as u32, &import, info.func_type(index))?;
+        let clif = imports.implement(i as u32, &import, info.func_type(index))?;
         functions.push(TranslatedFunction { index, display_name: info.describe_func(index), offset: 0, clif });
     }
     for (i, mut pending) in bodies.into_iter().enumerate() {

@@ -25,6 +25,8 @@ pub const OUTPUT_SIZE: u64 = 256;
 /// ZisK's input window: an 8-byte header, the first record's u64 length, then its bytes.
 pub const INPUT_LEN_ADDR: u64 = 0x1000_0008;
 pub const INPUT_DATA_ADDR: u64 = 0x1000_0010;
+/// Most input bytes the window holds (ZisK maps 2 GiB, headers included).
+pub const MAX_INPUT_DATA: u64 = 0x8000_0000 - 16;
 
 /// Instance state (ZisK's GENERAL_RAM_ADDR).
 pub const INSTANCE_ADDR: u64 = 0xa043_0000;
@@ -36,6 +38,10 @@ pub const MEMORY_PAGES_ADDR: u64 = INSTANCE_ADDR + 8;
 pub const OUTPUT_CURSOR_ADDR: u64 = INSTANCE_ADDR + 16;
 /// Read position in the input record (u64).
 pub const INPUT_CURSOR_ADDR: u64 = INSTANCE_ADDR + 24;
+/// State of the runtime's deterministic random generator (u64).
+pub const RANDOM_STATE_ADDR: u64 = INSTANCE_ADDR + 32;
+/// The runtime's deterministic clock, in nanoseconds (u64).
+pub const CLOCK_ADDR: u64 = INSTANCE_ADDR + 40;
 /// One u64 slot per global, in index order.
 pub const GLOBALS_ADDR: u64 = INSTANCE_ADDR + 0x100;
 /// Most globals a module may have.

@@ -80,7 +80,8 @@ impl ModuleEnv<'_> {
     }
 
     fn note_escaping(&mut self, f: FuncIndex) {
-        if !self.info.escaping_functions.contains(&f) {
+        // `ref.null` entries arrive as the reserved index.
+        if f.as_u32() != u32::MAX && !self.info.escaping_functions.contains(&f) {
             self.info.escaping_functions.push(f);
         }
     }

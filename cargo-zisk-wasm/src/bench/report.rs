@@ -9,7 +9,11 @@ use super::{hex, BenchResult, Size};
 use crate::routes::Route;
 
 /// Ratio pairs the table quotes, (numerator, denominator), when both routes ran.
-const RATIOS: &[(Route, Route)] = &[(Route::Wasm2zisk, Route::Native)];
+const RATIOS: &[(Route, Route)] = &[
+    (Route::Direct, Route::Native),
+    (Route::Direct, Route::Wasm2zisk),
+    (Route::Wasm2zisk, Route::Native),
+];
 
 pub fn markdown(results: &[BenchResult], size: Size, emu: &Ziskemu) -> String {
     let mut md = String::new();

@@ -20,14 +20,14 @@ pub enum Size {
 }
 
 pub fn all(size: Size) -> Vec<Benchmark> {
-    let fib_n: u64 = match size {
-        Size::Full => 1_000_000,
-        Size::Quick => 1_000,
+    let (fib_n, hash_n): (u64, u64) = match size {
+        Size::Full => (1_000_000, 10_000),
+        Size::Quick => (1_000, 10),
     };
-    vec![Benchmark {
-        name: "fibonacci",
-        package: "fibonacci",
-        workload: format!("n = {fib_n}, u64 wrapping"),
-        input: fib_n.to_le_bytes().to_vec(),
-    }]
+    let n_input = |n: u64| n.to_le_bytes().to_vec();
+    vec![
+        Benchmark { name: "fibonacci", package: "fibonacci", workload: format!("n = {fib_n}, u64 wrapping"), input: n_input(fib_n) },
+        Benchmark { name: "iter_sha", package: "iter_sha", workload: format!("SHA-256 × {hash_n} (sha2 crate)"), input: n_input(hash_n) },
+        Benchmark { name: "iter_keccak", package: "iter_keccak", workload: format!("Keccak-256 × {hash_n} (sha3 crate)"), input: n_input(hash_n) },
+    ]
 }

@@ -1,6 +1,7 @@
 //! The routes a guest can take onto ZisK. Each turns one guest crate into a program file that
 //! the real ziskemu runs.
 
+pub mod direct;
 mod native;
 mod wasm2zisk;
 
@@ -13,6 +14,8 @@ use crate::guest::{GuestCrate, Workspace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Route {
+    /// Ours: rustc wasm32-wasip1, then our compiler to a ziskbin ELF.
+    Direct,
     /// rustc riscv64imac + ziskos, through ZisK's RISC-V transpiler.
     Native,
     /// rustc wasm32-wasip1, through ZisK's own WASM translator (`ziskemu -e x.wasm`).
@@ -20,10 +23,11 @@ pub enum Route {
 }
 
 impl Route {
-    pub const ALL: [Route; 2] = [Route::Native, Route::Wasm2zisk];
+    pub const ALL: [Route; 3] = [Route::Direct, Route::Native, Route::Wasm2zisk];
 
     pub fn name(self) -> &'static str {
         match self {
+            Route::Direct => "direct",
             Route::Native => "native",
             Route::Wasm2zisk => "wasm2zisk",
         }
@@ -32,6 +36,7 @@ impl Route {
     /// Builds `guest` into a program for this route.
     pub fn build(self, guest: &GuestCrate, workspace: &Workspace) -> Result<Program> {
         match self {
+            Route::Direct => direct::build(guest, workspace),
             Route::Native => native::build(guest, workspace),
             Route::Wasm2zisk => wasm2zisk::build(guest),
         }

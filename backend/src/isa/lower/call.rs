@@ -3,8 +3,7 @@
 //! caller's stack pointer.
 
 use cranelift_codegen::ir::{self, InstructionData, Opcode, Value};
-use zisk_wasm_environ::host::Intrinsic;
-use zisk_wasm_environ::names::{resolve, NS_BUILTIN, NS_INTRINSIC, NS_WASM_FUNC};
+use zisk_wasm_environ::names::{resolve, Intrinsic, NS_BUILTIN, NS_INTRINSIC, NS_WASM_FUNC};
 use zisk_wasm_environ::Builtin;
 
 use super::LowerCtx;

@@ -10,13 +10,12 @@ use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::ir::{self, InstructionData, Opcode, Type, Value};
 use regalloc2::{Block as MBlock, RegClass, VReg};
-use zisk_wasm_environ::ModuleInfo;
 
 use super::inst::{Cmp, MBlockData, MInst, Src, VCode};
 use crate::BackendError;
 
-pub fn lower_function(func: &ir::Function, name: &str, module: &ModuleInfo) -> Result<VCode, BackendError> {
-    let mut cx = LowerCtx::new(func, name, module);
+pub fn lower_function(func: &ir::Function, name: &str) -> Result<VCode, BackendError> {
+    let mut cx = LowerCtx::new(func, name);
     cx.lower()?;
     Ok(cx.finish())
 }
@@ -24,7 +23,6 @@ pub fn lower_function(func: &ir::Function, name: &str, module: &ModuleInfo) -> R
 pub(crate) struct LowerCtx<'f> {
     pub func: &'f ir::Function,
     pub name: &'f str,
-    pub module: &'f ModuleInfo,
     vregs: HashMap<Value, VReg>,
     /// Values that are constants (`iconst`, `symbol_value`): folded into immediates.
     consts: HashMap<Value, u64>,
@@ -42,11 +40,10 @@ pub(crate) struct LowerCtx<'f> {
 }
 
 impl<'f> LowerCtx<'f> {
-    fn new(func: &'f ir::Function, name: &'f str, module: &'f ModuleInfo) -> Self {
+    fn new(func: &'f ir::Function, name: &'f str) -> Self {
         LowerCtx {
             func,
             name,
-            module,
             vregs: HashMap::new(),
             consts: HashMap::new(),
             clean: HashSet::new(),

@@ -1,0 +1,29 @@
+//! Imports implemented for ZisK as CLIF: see the README for the conventions.
+
+mod clif;
+mod wasi;
+mod zisk_api;
+
+use cranelift_codegen::ir;
+use zisk_wasm_environ::{EnvironError, ImportName, ImportResolver, WasmFuncType};
+
+/// The import resolver for ZisK programs: WASI preview1, `zisk.*` and `spectest.*`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ZiskHost;
+
+impl ImportResolver for ZiskHost {
+    fn implement(&self, index: u32, import: &ImportName, ty: &WasmFuncType) -> Result<ir::Function, EnvironError> {
+        let built = match import.module.as_str() {
+            wasi::MODULE => wasi::build(index, &import.field, ty),
+            zisk_api::MODULE | zisk_api::SPECTEST => zisk_api::build(index, import, ty),
+            _ => None,
+        };
+        built.ok_or_else(|| {
+            EnvironError::unsupported(format!(
+                "import {import} with type {ty} is not provided. This host provides \
+                 wasi_snapshot_preview1.* (preview 1 signatures), {} and spectest.print*",
+                zisk_api::PROVIDED.join(", ")
+            ))
+        })
+    }
+}
