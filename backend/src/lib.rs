@@ -5,6 +5,7 @@
 //! regalloc2 (`isa::regalloc`), emits and links the code into a `ZiskRom` (`link`), and
 //! returns it with its ziskbin ELF and `.zisk` listing.
 
+mod callgraph;
 mod error;
 pub mod isa;
 pub mod link;
@@ -79,40 +80,57 @@ fn compile_entry(wasm: &[u8], options: &Options, driver: Option<&[Invocation]>) 
         return Err(BackendError::NoEntry);
     }
 
-    // Compile what the entry can reach: called functions, and functions whose address is
-    // taken (tables, funcref globals). Compiling a function may discover more callees.
+    // Lower what the entry can reach: called functions, and functions whose address is
+    // taken (tables, funcref globals). Lowering a function reveals its callees.
+    let escaping: Vec<Key> = info.escaping_functions.iter().map(|f| (NS_WASM_FUNC, f.as_u32())).collect();
+    let mut work: Vec<Key> = entry_calls.iter().chain(escaping.iter()).copied().collect();
+    let mut lowered: std::collections::BTreeMap<Key, (String, isa::inst::VCode)> = Default::default();
+    while let Some(key) = work.pop() {
+        if lowered.contains_key(&key) {
+            continue;
+        }
+        let (clif, name) = match key {
+            (NS_WASM_FUNC, i) => {
+                let f = &translation.functions[i as usize];
+                (f.clif.clone(), f.display_name.clone())
+            }
+            (NS_BUILTIN, b) => {
+                let (builtin, clif) = &translation.builtins[b as usize];
+                (clif.clone(), builtin.name().to_string())
+            }
+            (NS_DRIVER, _) => (driver_clif.clone().expect("a driver was built"), "driver".to_string()),
+            other => return Err(BackendError::Internal { function: "compile".into(), what: format!("unknown callee {other:?}") }),
+        };
+        let vcode = lower_function(clif, &name, options.mid_end)?;
+        work.extend(direct_callees(&vcode));
+        lowered.insert(key, (name, vcode));
+    }
+
+    // Functions that cannot recurse get static frames. An indirect call reaches only
+    // address-taken functions of its signature (call_indirect checks it).
+    let signature_of = |key: &Key| translation.functions.get(key.1 as usize).map(|f| &f.clif.signature);
+    let same_types = |a: &ir::Signature, b: &ir::Signature| {
+        a.params.iter().map(|p| p.value_type).eq(b.params.iter().map(|p| p.value_type))
+            && a.returns.iter().map(|p| p.value_type).eq(b.returns.iter().map(|p| p.value_type))
+    };
+    let edges = lowered
+        .iter()
+        .map(|(&key, (_, vcode))| {
+            let mut succs = direct_callees(vcode);
+            for sig in &vcode.indirect_signatures {
+                succs.extend(escaping.iter().filter(|e| signature_of(e).is_some_and(|s| same_types(s, sig))).copied());
+            }
+            (key, succs)
+        })
+        .collect();
+    let recursive = callgraph::CallGraph { edges }.recursive();
+
     let mut linker = Linker::new();
-    for &key in &entry_calls {
-        linker.function_label(key);
-    }
-    for f in &info.escaping_functions {
-        linker.function_label((NS_WASM_FUNC, f.as_u32()));
-    }
-    let mut compiled = std::collections::HashSet::new();
     let mut functions = Vec::new();
-    loop {
-        let mut pending: Vec<(u32, u32)> = linker.called_keys().into_iter().filter(|k| !compiled.contains(k)).collect();
-        if pending.is_empty() {
-            break;
-        }
-        pending.sort();
-        for key in pending {
-            compiled.insert(key);
-            let label = linker.function_label(key);
-            let (clif, name) = match key {
-                (NS_WASM_FUNC, i) => {
-                    let f = &translation.functions[i as usize];
-                    (f.clif.clone(), f.display_name.clone())
-                }
-                (NS_BUILTIN, b) => {
-                    let (builtin, clif) = &translation.builtins[b as usize];
-                    (clif.clone(), builtin.name().to_string())
-                }
-                (NS_DRIVER, _) => (driver_clif.clone().expect("a driver was built"), "driver".to_string()),
-                other => return Err(BackendError::Internal { function: "compile".into(), what: format!("unknown callee {other:?}") }),
-            };
-            functions.push(compile_function(clif, &name, label, options.mid_end, &mut linker)?);
-        }
+    for (key, (name, vcode)) in &lowered {
+        let label = linker.function_label(*key);
+        let static_candidate = !recursive.contains(key) && vcode.outgoing_slots == 0;
+        functions.push(allocate_and_emit(vcode, name, label, static_candidate, &mut linker)?);
     }
     let instantiation_trap = segments_out_of_bounds(info);
     let linked = link::link(linker, info, functions, &entry_calls, instantiation_trap)?;
@@ -120,13 +138,9 @@ fn compile_entry(wasm: &[u8], options: &Options, driver: Option<&[Invocation]>) 
     Ok(Program { rom: linked.rom, elf, listing: linked.listing, instructions: linked.instructions })
 }
 
-fn compile_function(
-    clif: ir::Function,
-    name: &str,
-    label: u32,
-    mid_end: MidEnd,
-    linker: &mut Linker,
-) -> Result<FunctionCode, BackendError> {
+type Key = (u32, u32);
+
+fn lower_function(clif: ir::Function, name: &str, mid_end: MidEnd) -> Result<isa::inst::VCode, BackendError> {
     // `ZISK_WASM_DUMP_CLIF=<part of a function name>` prints that function's CLIF before and
     // after the mid-end (a debugging aid for compiler work).
     let dump = std::env::var("ZISK_WASM_DUMP_CLIF").ok().filter(|d| name.contains(d.as_str()));
@@ -137,11 +151,44 @@ fn compile_function(
     if dump.is_some() {
         eprintln!(";; {name}: optimized\n{}", func.display());
     }
-    let vcode = isa::lower::lower_function(&func, name)?;
-    let ra = RaFunction::new(&vcode);
-    let allocation = ra.allocate()?;
+    isa::lower::lower_function(&func, name)
+}
+
+fn direct_callees(vcode: &isa::inst::VCode) -> Vec<Key> {
+    vcode
+        .blocks
+        .iter()
+        .flat_map(|b| b.insts.iter())
+        .filter_map(|i| match i {
+            isa::inst::MInst::Call { callee, .. } => isa::inst::callee_label_key(callee),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Register allocation and emission; a static frame when allowed and room is left for it.
+fn allocate_and_emit(
+    vcode: &isa::inst::VCode,
+    name: &str,
+    label: u32,
+    static_candidate: bool,
+    linker: &mut Linker,
+) -> Result<FunctionCode, BackendError> {
     linker.name_label(label, label_name(name));
-    let items = emit_function(&ra, &allocation, label, linker);
+    if static_candidate {
+        let ra = RaFunction::new(vcode, true);
+        let allocation = ra.allocate()?;
+        let mut frame = isa::emit::frame_layout(&ra, &allocation);
+        if let Some(base) = linker.static_frame(frame.size as u64) {
+            frame.static_base = Some(base);
+            let items = emit_function(&ra, &allocation, &frame, label, linker);
+            return Ok(FunctionCode { name: name.to_string(), items });
+        }
+    }
+    let ra = RaFunction::new(vcode, false);
+    let allocation = ra.allocate()?;
+    let frame = isa::emit::frame_layout(&ra, &allocation);
+    let items = emit_function(&ra, &allocation, &frame, label, linker);
     Ok(FunctionCode { name: name.to_string(), items })
 }
 

@@ -30,6 +30,8 @@ pub struct Linker {
     traps: BTreeMap<String, (u32, TrapCode)>,
     names: HashMap<u32, String>,
     exit_address: u64,
+    /// Next free static-frame address.
+    static_frames: u64,
 }
 
 impl Linker {
@@ -42,6 +44,7 @@ impl Linker {
             traps: BTreeMap::new(),
             names: HashMap::new(),
             exit_address: probe.next_init_inst_addr + BIOS_FINALIZE_OFFSET,
+            static_frames: STATIC_FRAMES_ADDR,
         }
     }
 
@@ -56,6 +59,16 @@ impl Linker {
         let l = self.new_label();
         self.callees.insert(key, l);
         l
+    }
+
+    /// Reserves a static frame of `size` bytes; `None` when the region is full.
+    pub fn static_frame(&mut self, size: u64) -> Option<u64> {
+        let base = self.static_frames;
+        let end = base + size.next_multiple_of(8);
+        (end <= STATIC_FRAMES_END).then(|| {
+            self.static_frames = end;
+            base
+        })
     }
 
     pub fn called_keys(&self) -> Vec<(u32, u32)> {

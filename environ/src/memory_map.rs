@@ -66,8 +66,12 @@ pub const LINEAR_MEMORY_END: u64 = 0xbffc_0000;
 pub const WASM_PAGE_SIZE: u64 = 0x1_0000;
 /// Most pages linear memory can grow to on ZisK.
 pub const MAX_MEMORY_PAGES: u64 = (LINEAR_MEMORY_END - LINEAR_MEMORY_ADDR) / WASM_PAGE_SIZE;
-/// Most table entries that fit before the segment flags.
-pub const MAX_TABLE_ENTRIES: u64 = (SEGMENTS_ADDR - TABLES_ADDR) / TABLE_ENTRY_BYTES;
+/// Static frames of non-recursive functions (spill slots, saved registers, return address
+/// at fixed addresses, so instructions reach them as absolute memory operands).
+pub const STATIC_FRAMES_ADDR: u64 = 0xa0e0_0000;
+pub const STATIC_FRAMES_END: u64 = SEGMENTS_ADDR;
+/// Most table entries that fit before the static frames.
+pub const MAX_TABLE_ENTRIES: u64 = (STATIC_FRAMES_ADDR - TABLES_ADDR) / TABLE_ENTRY_BYTES;
 
 /// Signature id stored in empty table slots; never equal to a real signature's id.
 pub const NULL_SIGNATURE: u64 = u64::MAX;
@@ -84,7 +88,8 @@ mod tests {
     fn regions_do_not_overlap() {
         assert!(STACK_TOP <= UART_ADDR && UART_ADDR < OUTPUT_ADDR);
         assert!(OUTPUT_ADDR + 0x2_0000 <= INSTANCE_ADDR);
-        assert!(TABLES_ADDR < SEGMENTS_ADDR && PASSIVE_CONTENTS_ADDR < LINEAR_MEMORY_ADDR);
+        assert!(TABLES_ADDR < STATIC_FRAMES_ADDR && STATIC_FRAMES_END <= SEGMENTS_ADDR);
+        assert!(PASSIVE_CONTENTS_ADDR < LINEAR_MEMORY_ADDR);
         assert!(DATA_DESCRIPTORS_ADDR + 16 * MAX_SEGMENTS <= ELEM_DESCRIPTORS_ADDR);
         assert_eq!(LINEAR_MEMORY_ADDR % WASM_PAGE_SIZE, 0);
         assert!(MAX_MEMORY_PAGES >= 7000);

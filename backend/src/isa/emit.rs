@@ -30,9 +30,8 @@ pub trait Labels {
     fn exit_address(&self) -> u64;
 }
 
-pub fn emit_function(ra: &RaFunction, out: &Output, entry_label: u32, labels: &mut dyn Labels) -> Vec<Item> {
+pub fn emit_function(ra: &RaFunction, out: &Output, frame: &FrameLayout, entry_label: u32, labels: &mut dyn Labels) -> Vec<Item> {
     let vcode = ra.vcode;
-    let frame = frame_layout(ra, out);
     let mut edits_at: HashMap<(Inst, bool), Vec<(Allocation, Allocation)>> = HashMap::new();
     for (point, edit) in &out.edits {
         let Edit::Move { from, to } = edit;
@@ -65,7 +64,7 @@ pub fn emit_function(ra: &RaFunction, out: &Output, entry_label: u32, labels: &m
     };
     let emitted: Vec<MBlock> = vcode.order.iter().copied().filter(|&b| resolve(b) == b).collect();
 
-    let mut e = Emitter { items: Vec::new(), frame: &frame, labels };
+    let mut e = Emitter { items: Vec::new(), frame, labels };
     e.items.push(Item::Label(entry_label));
     e.prologue();
     for (pos, &b) in emitted.iter().enumerate() {
@@ -77,11 +76,7 @@ pub fn emit_function(ra: &RaFunction, out: &Output, entry_label: u32, labels: &m
                     e.mov(from, to);
                 }
             }
-            let allocs: Vec<u8> = out
-                .inst_allocs(i)
-                .iter()
-                .map(|a| a.as_reg().map(preg_number).expect("all operands are register-constrained"))
-                .collect();
+            let allocs: Vec<Loc> = out.inst_allocs(i).iter().map(|&a| e.loc(a)).collect();
             let label_of = |t: MBlock| block_label[resolve(t).index()];
             let fallthrough = next.map(|n| block_label[n.index()]);
             e.inst(ra.inst(i), &allocs, &label_of, fallthrough);
@@ -95,7 +90,8 @@ pub fn emit_function(ra: &RaFunction, out: &Output, entry_label: u32, labels: &m
     e.items
 }
 
-fn frame_layout(ra: &RaFunction, out: &Output) -> FrameLayout {
+/// The frame `ra`'s allocation needs (a stack frame; the caller may make it static).
+pub fn frame_layout(ra: &RaFunction, out: &Output) -> FrameLayout {
     let mut used = [false; 64];
     for a in out.allocs.iter() {
         if let Some(p) = a.as_reg() {
@@ -119,41 +115,76 @@ struct Emitter<'a> {
     labels: &'a mut dyn Labels,
 }
 
+/// Where an operand lives after allocation.
+#[derive(Debug, Clone, Copy)]
+enum Loc {
+    Reg(u8),
+    /// A static-frame slot's absolute address.
+    Mem(u64),
+}
+
 fn ind8(offset: i64) -> BSrc {
     BSrc::Ind { width: 8, offset }
 }
 
 impl Emitter<'_> {
+    fn loc(&self, a: Allocation) -> Loc {
+        match (a.as_reg(), a.as_stack()) {
+            (Some(p), _) => Loc::Reg(preg_number(p)),
+            (None, Some(slot)) => Loc::Mem(
+                self.frame.absolute(self.frame.spill_offset(slot.index())).expect("stack-slot operands only with static frames"),
+            ),
+            _ => unreachable!("operands are allocated"),
+        }
+    }
+
     fn push(&mut self, z: ZInst) {
         self.items.push(Item::Inst(z));
     }
 
-    fn prologue(&mut self) {
-        if self.frame.size == 0 {
-            return;
+    /// Saves `r` in the frame slot at `off`.
+    fn save(&mut self, r: u8, off: i64) {
+        match self.frame.absolute(off) {
+            Some(addr) => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Reg(r)).to(Store::Mem(addr))),
+            None => self.push(ZInst::new("copyb", ASrc::Reg(SP), BSrc::Reg(r)).to(Store::Ind { width: 8, offset: off })),
         }
-        self.push(ZInst::new("add", ASrc::Reg(SP), BSrc::Imm((-self.frame.size) as u64)).to(Store::Reg(SP)));
-        let overflow = self.labels.trap(TrapCode::StackOverflow);
-        self.push(ZInst::new("ltu", ASrc::C, BSrc::Imm(STACK_LIMIT)).then(Next::Branch(Target::Label(overflow), Target::Rel(4))));
+    }
+
+    fn restore(&mut self, r: u8, off: i64) {
+        match self.frame.absolute(off) {
+            Some(addr) => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Mem(addr)).to(Store::Reg(r))),
+            None => self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off)).to(Store::Reg(r))),
+        }
+    }
+
+    fn prologue(&mut self) {
+        let adjust = self.frame.sp_adjust();
+        if adjust > 0 {
+            self.push(ZInst::new("add", ASrc::Reg(SP), BSrc::Imm((-adjust) as u64)).to(Store::Reg(SP)));
+            let overflow = self.labels.trap(TrapCode::StackOverflow);
+            self.push(ZInst::new("ltu", ASrc::C, BSrc::Imm(STACK_LIMIT)).then(Next::Branch(Target::Label(overflow), Target::Rel(4))));
+        }
         if let Some(off) = self.frame.ra_offset {
-            self.push(ZInst::new("copyb", ASrc::Reg(SP), BSrc::Reg(RA)).to(Store::Ind { width: 8, offset: off }));
+            self.save(RA, off);
         }
         for &(r, off) in &self.frame.saved.clone() {
-            self.push(ZInst::new("copyb", ASrc::Reg(SP), BSrc::Reg(r)).to(Store::Ind { width: 8, offset: off }));
+            self.save(r, off);
         }
     }
 
     fn epilogue_and_return(&mut self) {
         for &(r, off) in &self.frame.saved.clone() {
-            self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off)).to(Store::Reg(r)));
+            self.restore(r, off);
         }
-        if self.frame.size > 0 {
-            self.push(ZInst::new("add", ASrc::Reg(SP), BSrc::Imm(self.frame.size as u64)).to(Store::Reg(SP)));
+        let adjust = self.frame.sp_adjust();
+        if adjust > 0 {
+            self.push(ZInst::new("add", ASrc::Reg(SP), BSrc::Imm(adjust as u64)).to(Store::Reg(SP)));
         }
-        match self.frame.ra_offset {
-            // Load the saved return address and jump to it in one instruction.
-            Some(off) => self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off - self.frame.size)).then(Next::SetPc(0))),
-            None => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Reg(RA)).then(Next::SetPc(0))),
+        // Load the saved return address and jump to it in one instruction.
+        match (self.frame.ra_offset, self.frame.ra_offset.and_then(|o| self.frame.absolute(o))) {
+            (Some(_), Some(addr)) => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Mem(addr)).then(Next::SetPc(0))),
+            (Some(off), None) => self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off - adjust)).then(Next::SetPc(0))),
+            (None, _) => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Reg(RA)).then(Next::SetPc(0))),
         }
     }
 
@@ -173,43 +204,60 @@ impl Emitter<'_> {
                 self.push(ZInst::new("copyb", ASrc::Reg(SP), BSrc::Reg(preg_number(f))).to(Store::Ind { width: 8, offset: off }))
             }
             (None, None) => {
-                // regalloc2 does not emit these, but ZisK could do it in one instruction.
+                // regalloc2 does not emit these, but ZisK can do it in one instruction.
                 let (a, b) = (slot(from).expect("slot"), slot(to).expect("slot"));
-                self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(a)).to(Store::Ind { width: 8, offset: b }))
+                match (self.frame.absolute(a), self.frame.absolute(b)) {
+                    (Some(x), Some(y)) => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Mem(x)).to(Store::Mem(y))),
+                    _ => self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(a)).to(Store::Ind { width: 8, offset: b })),
+                }
             }
         }
     }
 
-    fn inst(&mut self, inst: &MInst, allocs: &[u8], label_of: &dyn Fn(MBlock) -> u32, fallthrough: Option<u32>) {
+    fn inst(&mut self, inst: &MInst, allocs: &[Loc], label_of: &dyn Fn(MBlock) -> u32, fallthrough: Option<u32>) {
         // Allocations come in operand order (see `regalloc::operands`): read them in turn.
+        let as_a = |l: Loc| match l {
+            Loc::Reg(r) => ASrc::Reg(r),
+            Loc::Mem(m) => ASrc::Mem(m),
+        };
+        let reg_of = |l: Loc| match l {
+            Loc::Reg(r) => r,
+            Loc::Mem(_) => unreachable!("register-constrained operand"),
+        };
+        let store_of = |l: Loc| match l {
+            Loc::Reg(r) => Store::Reg(r),
+            Loc::Mem(m) => Store::Mem(m),
+        };
         let mut cursor = allocs.iter().copied();
-        let mut src = |s: &Src| match s {
-            Src::Reg(_) => ASrc::Reg(cursor.next().expect("an allocation per register operand")),
+        let mut next = move || cursor.next().expect("an allocation per register operand");
+        let src = |s: &Src, next: &mut dyn FnMut() -> Loc| match s {
+            Src::Reg(_) => as_a(next()),
             Src::Imm(v) => ASrc::Imm(*v),
         };
         let b_of = |a: ASrc| match a {
             ASrc::Reg(r) => BSrc::Reg(r),
+            ASrc::Mem(m) => BSrc::Mem(m),
             ASrc::Imm(v) => BSrc::Imm(v),
             ASrc::C => BSrc::C,
         };
         match inst {
             MInst::Alu { op, a, b, .. } => {
-                let (a, b) = (src(a), src(b));
-                let ASrc::Reg(dst) = src(&Src::Reg(regalloc2::VReg::invalid())) else { unreachable!() };
-                self.push(ZInst::new(op, a, b_of(b)).to(Store::Reg(dst)));
+                let (a, b) = (src(a, &mut next), src(b, &mut next));
+                let dst = store_of(next());
+                self.push(ZInst::new(op, a, b_of(b)).to(dst));
             }
             MInst::Load { op, width, base, offset, .. } => {
-                let base = src(base);
-                let ASrc::Reg(dst) = src(&Src::Reg(regalloc2::VReg::invalid())) else { unreachable!() };
-                self.push(ZInst::new(op, base, BSrc::Ind { width: *width, offset: *offset }).to(Store::Reg(dst)));
+                let base = src(base, &mut next);
+                let dst = store_of(next());
+                self.push(ZInst::new(op, base, BSrc::Ind { width: *width, offset: *offset }).to(dst));
             }
             MInst::Store { width, base, offset, value } => {
-                let (base, value) = (src(base), src(value));
+                let (base, value) = (src(base, &mut next), src(value, &mut next));
                 self.push(ZInst::new("copyb", base, b_of(value)).to(Store::Ind { width: *width, offset: *offset }));
             }
             MInst::Select { cmp, x, y, .. } => {
-                let (ca, cb, x, y) = (src(&cmp.a), src(&cmp.b), src(x), src(y));
-                let ASrc::Reg(dst) = src(&Src::Reg(regalloc2::VReg::invalid())) else { unreachable!() };
+                let (ca, cb, x, y) = (src(&cmp.a, &mut next), src(&cmp.b, &mut next), src(x, &mut next), src(y, &mut next));
+                let dst = reg_of(next());
                 self.push(ZInst::new("copyb", ASrc::Imm(0), b_of(y)).to(Store::Reg(dst)));
                 self.push(ZInst::new(cmp.op, ca, b_of(cb)).then(Next::Branch(Target::Rel(4), Target::Rel(8))));
                 self.push(ZInst::new("copyb", ASrc::Imm(0), b_of(x)).to(Store::Reg(dst)));
@@ -217,17 +265,17 @@ impl Emitter<'_> {
             MInst::Args { .. } => {}
             MInst::StackArg { index, .. } => {
                 let off = self.frame.incoming_offset(*index);
-                self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off)).to(Store::Reg(allocs[0])));
+                self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off)).to(store_of(next())));
             }
             MInst::StackResult { index, .. } => {
-                self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(8 * *index as i64)).to(Store::Reg(allocs[0])));
+                self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(8 * *index as i64)).to(store_of(next())));
             }
             MInst::OutgoingArg { value, index } => {
-                let value = src(value);
+                let value = src(value, &mut next);
                 self.push(ZInst::new("copyb", ASrc::Reg(SP), b_of(value)).to(Store::Ind { width: 8, offset: 8 * *index as i64 }));
             }
             MInst::ReturnStackValue { value, index } => {
-                let value = src(value);
+                let value = src(value, &mut next);
                 let off = self.frame.incoming_offset(*index);
                 self.push(ZInst::new("copyb", ASrc::Reg(SP), b_of(value)).to(Store::Ind { width: 8, offset: off }));
             }
@@ -235,7 +283,7 @@ impl Emitter<'_> {
                 Callee::Indirect(_) => {
                     // Two instructions rather than one `store_pc` jump, so that the `.zisk`
                     // listing (which cannot express store_pc on setpc) is the same program.
-                    let target = allocs[args.len()];
+                    let target = reg_of(allocs[args.len()]);
                     let back = self.labels.new_label();
                     self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::LabelAddr(back)).to(Store::Reg(RA)));
                     self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Reg(target)).then(Next::SetPc(0)));
@@ -251,7 +299,7 @@ impl Emitter<'_> {
                 }
             },
             MInst::Exit { code } => {
-                let code = src(code);
+                let code = src(code, &mut next);
                 let exit = self.labels.exit_address();
                 match code {
                     ASrc::Imm(c) if c as u32 == 0 => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Imm(exit)).then(Next::SetPc(0))),
@@ -276,7 +324,7 @@ impl Emitter<'_> {
                 }
             }
             MInst::Branch { cmp, taken, not_taken } => {
-                let (ca, cb) = (src(&cmp.a), src(&cmp.b));
+                let (ca, cb) = (src(&cmp.a, &mut next), src(&cmp.b, &mut next));
                 let (t, f) = (label_of(*taken), label_of(*not_taken));
                 let next = if Some(f) == fallthrough {
                     Next::Branch(Target::Label(t), Target::Rel(4))
@@ -288,7 +336,7 @@ impl Emitter<'_> {
                 self.push(ZInst::new(cmp.op, ca, b_of(cb)).then(next));
             }
             MInst::BrTable { targets, default, .. } => {
-                let index = allocs[0];
+                let index = reg_of(allocs[0]);
                 let n = targets.len() as u64;
                 let d = label_of(*default);
                 self.push(ZInst::new("ltu", ASrc::Reg(index), BSrc::Imm(n)).then(Next::Branch(Target::Rel(4), Target::Label(d))));
@@ -304,7 +352,7 @@ impl Emitter<'_> {
                 self.push(ZInst::jump(Target::Label(l)));
             }
             MInst::TrapIf { cmp, code } => {
-                let (ca, cb) = (src(&cmp.a), src(&cmp.b));
+                let (ca, cb) = (src(&cmp.a, &mut next), src(&cmp.b, &mut next));
                 let l = self.labels.trap(*code);
                 self.push(ZInst::new(cmp.op, ca, b_of(cb)).then(Next::Branch(Target::Label(l), Target::Rel(4))));
             }

@@ -104,6 +104,8 @@ pub struct VCode {
     pub outgoing_slots: usize,
     /// Layout order of the blocks.
     pub order: Vec<MBlock>,
+    /// Signatures of this function's indirect calls (which functions they can reach).
+    pub indirect_signatures: Vec<cranelift_codegen::ir::Signature>,
 }
 
 /// Where a call goes, as linked code sees it.

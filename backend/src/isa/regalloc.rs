@@ -12,6 +12,8 @@ use crate::BackendError;
 
 pub struct RaFunction<'a> {
     pub vcode: &'a VCode,
+    /// Whether operands may be allocated to (absolute, static-frame) spill slots.
+    pub static_frame: bool,
     /// Flat instruction index → (block, index in block).
     pub insts: Vec<(MBlock, usize)>,
     ranges: Vec<InstRange>,
@@ -26,23 +28,72 @@ fn use_src(ops: &mut Vec<Operand>, s: &Src) {
     }
 }
 
+/// Operand sets for one instruction. With a static frame, spill slots have absolute
+/// addresses that any `a`/`b` source or result can name (`[N]`), so those operands may live
+/// in a slot (`any`) at no extra instruction; with a stack frame they need registers.
+struct OperandBuilder {
+    ops: Vec<Operand>,
+    memory_ok: bool,
+}
+
+impl OperandBuilder {
+    fn flexible_use(&mut self, s: &Src) {
+        if let Src::Reg(r) = s {
+            self.ops.push(if self.memory_ok { Operand::any_use(*r) } else { Operand::reg_use(*r) });
+        }
+    }
+
+    fn flexible_def(&mut self, v: VReg) {
+        self.ops.push(if self.memory_ok { Operand::any_def(v) } else { Operand::reg_def(v) });
+    }
+}
+
 /// The operands of `inst`, in the order emission expects their allocations.
-pub fn operands(inst: &MInst) -> (Vec<Operand>, PRegSet) {
+pub fn operands(inst: &MInst, memory_ok: bool) -> (Vec<Operand>, PRegSet) {
+    let mut b = OperandBuilder { ops: Vec::new(), memory_ok };
+    let clobbers = match inst {
+        MInst::Alu { dst, a, b: src_b, .. } => {
+            b.flexible_use(a);
+            b.flexible_use(src_b);
+            b.flexible_def(*dst);
+            PRegSet::empty()
+        }
+        MInst::Load { dst, base, .. } => {
+            use_src(&mut b.ops, base);
+            b.flexible_def(*dst);
+            PRegSet::empty()
+        }
+        MInst::Store { base, value, .. } => {
+            use_src(&mut b.ops, base);
+            b.flexible_use(value);
+            PRegSet::empty()
+        }
+        MInst::Branch { cmp, .. } | MInst::TrapIf { cmp, .. } => {
+            b.flexible_use(&cmp.a);
+            b.flexible_use(&cmp.b);
+            PRegSet::empty()
+        }
+        MInst::StackArg { dst, .. } | MInst::StackResult { dst, .. } => {
+            b.flexible_def(*dst);
+            PRegSet::empty()
+        }
+        MInst::OutgoingArg { value, .. } | MInst::ReturnStackValue { value, .. } => {
+            b.flexible_use(value);
+            PRegSet::empty()
+        }
+        other => return fixed_operands(other),
+    };
+    (b.ops, clobbers)
+}
+
+/// Instructions whose operands are always registers.
+fn fixed_operands(inst: &MInst) -> (Vec<Operand>, PRegSet) {
     let mut ops = Vec::new();
     let mut clobbers = PRegSet::empty();
     match inst {
-        MInst::Alu { dst, a, b, .. } => {
-            use_src(&mut ops, a);
-            use_src(&mut ops, b);
-            ops.push(Operand::reg_def(*dst));
-        }
-        MInst::Load { dst, base, .. } => {
-            use_src(&mut ops, base);
-            ops.push(Operand::reg_def(*dst));
-        }
-        MInst::Store { base, value, .. } => {
-            use_src(&mut ops, base);
-            use_src(&mut ops, value);
+        MInst::Alu { .. } | MInst::Load { .. } | MInst::Store { .. } | MInst::Branch { .. } | MInst::TrapIf { .. }
+        | MInst::StackArg { .. } | MInst::StackResult { .. } | MInst::OutgoingArg { .. } | MInst::ReturnStackValue { .. } => {
+            unreachable!("handled by `operands`")
         }
         MInst::Select { cmp, dst, x, y } => {
             use_src(&mut ops, &cmp.a);
@@ -57,8 +108,6 @@ pub fn operands(inst: &MInst) -> (Vec<Operand>, PRegSet) {
                 ops.push(Operand::reg_fixed_def(v, arg_preg(i)));
             }
         }
-        MInst::StackArg { dst, .. } | MInst::StackResult { dst, .. } => ops.push(Operand::reg_def(*dst)),
-        MInst::OutgoingArg { value, .. } | MInst::ReturnStackValue { value, .. } => use_src(&mut ops, value),
         MInst::Call { callee, args, results } => {
             for &(v, i) in args {
                 ops.push(Operand::reg_fixed_use(v, arg_preg(i)));
@@ -75,10 +124,6 @@ pub fn operands(inst: &MInst) -> (Vec<Operand>, PRegSet) {
             }
         }
         MInst::Exit { code } => use_src(&mut ops, code),
-        MInst::Branch { cmp, .. } | MInst::TrapIf { cmp, .. } => {
-            use_src(&mut ops, &cmp.a);
-            use_src(&mut ops, &cmp.b);
-        }
         MInst::BrTable { index, .. } => ops.push(Operand::reg_use(*index)),
         MInst::Return { values } => {
             for &(v, i) in values {
@@ -91,7 +136,7 @@ pub fn operands(inst: &MInst) -> (Vec<Operand>, PRegSet) {
 }
 
 impl<'a> RaFunction<'a> {
-    pub fn new(vcode: &'a VCode) -> Self {
+    pub fn new(vcode: &'a VCode, static_frame: bool) -> Self {
         let mut insts = Vec::new();
         let mut ranges = Vec::new();
         let mut operands_v = Vec::new();
@@ -100,13 +145,13 @@ impl<'a> RaFunction<'a> {
             let start = insts.len();
             for (i, inst) in block.insts.iter().enumerate() {
                 insts.push((MBlock::new(b), i));
-                let (ops, clobbers) = operands(inst);
+                let (ops, clobbers) = operands(inst, static_frame);
                 operands_v.push(ops);
                 clobbers_v.push(clobbers);
             }
             ranges.push(InstRange::new(Inst::new(start), Inst::new(insts.len())));
         }
-        RaFunction { vcode, insts, ranges, operands: operands_v, clobbers: clobbers_v, empty: vec![] }
+        RaFunction { vcode, static_frame, insts, ranges, operands: operands_v, clobbers: clobbers_v, empty: vec![] }
     }
 
     pub fn inst(&self, i: Inst) -> &MInst {

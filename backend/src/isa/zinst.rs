@@ -14,6 +14,8 @@ pub type PhysReg = u8;
 pub enum ASrc {
     Imm(u64),
     Reg(PhysReg),
+    /// The 8 bytes at an absolute address.
+    Mem(u64),
     /// The previous instruction's result.
     C,
 }
@@ -23,6 +25,8 @@ pub enum ASrc {
 pub enum BSrc {
     Imm(u64),
     Reg(PhysReg),
+    /// The 8 bytes at an absolute address.
+    Mem(u64),
     C,
     /// W bytes at `a + offset`, zero-extended.
     Ind { width: u8, offset: i64 },
@@ -35,6 +39,8 @@ pub enum BSrc {
 pub enum Store {
     None,
     Reg(PhysReg),
+    /// 8 bytes at an absolute address.
+    Mem(u64),
     /// W bytes at `a + offset`.
     Ind { width: u8, offset: i64 },
 }
@@ -96,11 +102,13 @@ impl ZInst {
         match self.a {
             ASrc::Imm(v) => z.src_a("imm", v, false),
             ASrc::Reg(r) => z.src_a("reg", r as u64, false),
+            ASrc::Mem(addr) => z.src_a("mem", addr, false),
             ASrc::C => z.src_a("lastc", 0, false),
         }
         match self.b {
             BSrc::Imm(v) => z.src_b("imm", v, false),
             BSrc::Reg(r) => z.src_b("reg", r as u64, false),
+            BSrc::Mem(addr) => z.src_b("mem", addr, false),
             BSrc::C => z.src_b("lastc", 0, false),
             BSrc::Ind { offset, .. } => z.src_b("ind", offset as u64, false),
             BSrc::LabelAddr(l) => z.src_b("imm", resolve(l), false),
@@ -109,6 +117,7 @@ impl ZInst {
         match self.store {
             Store::None => {}
             Store::Reg(r) => z.store("reg", r as i64, false, self.store_pc),
+            Store::Mem(addr) => z.store("mem", addr as i64, false, self.store_pc),
             Store::Ind { offset, .. } => z.store("ind", offset, false, self.store_pc),
         }
         let width = match (self.b, self.store) {
@@ -147,11 +156,13 @@ impl ZInst {
         let a = match self.a {
             ASrc::Imm(v) => imm(v),
             ASrc::Reg(r) => format!("r{r}"),
+            ASrc::Mem(addr) => format!("[{addr:#x}]"),
             ASrc::C => "c".into(),
         };
         let b = match self.b {
             BSrc::Imm(v) => imm(v),
             BSrc::Reg(r) => format!("r{r}"),
+            BSrc::Mem(addr) => format!("[{addr:#x}]"),
             BSrc::C => "c".into(),
             BSrc::Ind { width, offset } => ind(width, offset),
             BSrc::LabelAddr(l) => label_name(l),
@@ -161,6 +172,9 @@ impl ZInst {
             Store::None => {}
             Store::Reg(r) => {
                 let _ = write!(s, " -> r{r}");
+            }
+            Store::Mem(addr) => {
+                let _ = write!(s, " -> [{addr:#x}]");
             }
             Store::Ind { width, offset } => {
                 let _ = write!(s, " -> {}", ind(width, offset));

@@ -37,7 +37,12 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst, opcode: Opcode) -> Result<(), Ba
         Opcode::Iadd => binary(cx, "add"),
         Opcode::Isub => binary(cx, "sub"),
         Opcode::Imul => binary(cx, "mul"),
-        Opcode::Band => binary(cx, "and"),
+        Opcode::Band => match (cx.folded_negation(args[0]), cx.folded_negation(args[1])) {
+            // x & !y in one ZisK `andn` (Keccak's chi step is made of these).
+            (_, Some(y)) => and_not(cx, args[0], y, result),
+            (Some(x), None) => and_not(cx, args[1], x, result),
+            (None, None) => binary(cx, "and"),
+        },
         Opcode::Bor => binary(cx, "or"),
         Opcode::Bxor => binary(cx, "xor"),
         Opcode::BandNot => binary(cx, "andn"),
@@ -158,6 +163,12 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst, opcode: Opcode) -> Result<(), Ba
         }
     }
     Ok(())
+}
+
+fn and_not(cx: &mut LowerCtx, x: Value, negated: Value, result: Value) {
+    let (a, b) = (cx.src(x), cx.src(negated));
+    let dst = cx.def(result);
+    cx.emit(MInst::Alu { op: "andn", dst, a, b });
 }
 
 fn shift(cx: &mut LowerCtx, opcode: Opcode, args: &[Value], result: Value, bits: u32) -> Result<(), BackendError> {

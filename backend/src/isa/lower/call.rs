@@ -61,7 +61,11 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
             };
             (callee, all_args)
         }
-        InstructionData::CallIndirect { .. } if data.opcode() == Opcode::CallIndirect => {
+        InstructionData::CallIndirect { sig_ref, .. } if data.opcode() == Opcode::CallIndirect => {
+            let sig = func.dfg.signatures[sig_ref].clone();
+            if !cx.vcode.indirect_signatures.contains(&sig) {
+                cx.vcode.indirect_signatures.push(sig);
+            }
             let target = cx.reg(all_args[0]);
             (Callee::Indirect(target), all_args[1..].to_vec())
         }

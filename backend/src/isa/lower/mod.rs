@@ -34,7 +34,14 @@ pub(crate) struct LowerCtx<'f> {
     /// `iadd(x, const)` values used only as load/store addresses: folded into those
     /// accesses' offsets, never computed.
     address_only: HashSet<Value>,
+    /// `bnot v` (or `bxor v, -1`) values whose only use is a `band`: that `band` becomes
+    /// ZisK's `andn`, and the negation is never computed. Maps the negation to `v`.
+    folded_not: HashMap<Value, Value>,
     block_map: HashMap<ir::Block, MBlock>,
+    /// Edge blocks, in creation order, with the block whose branch made them.
+    edges: Vec<(MBlock, MBlock)>,
+    /// CLIF blocks' machine blocks, in layout order.
+    clif_order: Vec<MBlock>,
     pub vcode: VCode,
     current: MBlock,
 }
@@ -50,7 +57,10 @@ impl<'f> LowerCtx<'f> {
             fused: HashSet::new(),
             use_counts: HashMap::new(),
             address_only: HashSet::new(),
+            folded_not: HashMap::new(),
             block_map: HashMap::new(),
+            edges: Vec::new(),
+            clif_order: Vec::new(),
             vcode: VCode { name: name.to_string(), ..Default::default() },
             current: MBlock::new(0),
         }
@@ -190,6 +200,7 @@ impl<'f> LowerCtx<'f> {
         for block in func.layout.blocks() {
             let mb = self.new_block();
             self.block_map.insert(block, mb);
+            self.clif_order.push(mb);
             self.vcode.blocks[mb.index()].cold = func.layout.is_cold(block);
         }
         self.analyze();
@@ -264,6 +275,23 @@ impl<'f> LowerCtx<'f> {
             }
         }
         for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                if func.dfg.insts[inst].opcode() != Opcode::Band {
+                    continue;
+                }
+                for &arg in func.dfg.inst_args(inst) {
+                    let arg = func.dfg.resolve_aliases(arg);
+                    if self.use_counts.get(&arg) != Some(&1) {
+                        continue;
+                    }
+                    if let Some(inner) = self.negation_of(arg) {
+                        self.folded_not.insert(arg, inner);
+                        break;
+                    }
+                }
+            }
+        }
+        for block in func.layout.blocks() {
             let mut defined_here = HashSet::new();
             for inst in func.layout.block_insts(block) {
                 let data = &func.dfg.insts[inst];
@@ -281,12 +309,40 @@ impl<'f> LowerCtx<'f> {
         }
     }
 
+    /// `v` when `x` is `bnot v` or `bxor v, <all ones>`.
+    fn negation_of(&self, x: Value) -> Option<Value> {
+        let func = self.func;
+        let ir::ValueDef::Result(def, _) = func.dfg.value_def(x) else { return None };
+        let args = func.dfg.inst_args(def);
+        match func.dfg.insts[def].opcode() {
+            Opcode::Bnot => Some(args[0]),
+            Opcode::Bxor => {
+                let all_ones = mask(func.dfg.value_type(x).bits());
+                let is_ones = |v: Value| self.consts.get(&func.dfg.resolve_aliases(v)) == Some(&all_ones);
+                if is_ones(args[1]) {
+                    Some(args[0])
+                } else if is_ones(args[0]) {
+                    Some(args[1])
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// For a `band` operand: the negated value when the operand is a folded negation.
+    pub fn folded_negation(&self, v: Value) -> Option<Value> {
+        self.folded_not.get(&self.func.dfg.resolve_aliases(v)).copied()
+    }
+
     fn lower_inst(&mut self, inst: ir::Inst) -> Result<(), BackendError> {
         let opcode = self.func.dfg.insts[inst].opcode();
         match opcode {
             Opcode::Iconst | Opcode::SymbolValue | Opcode::Nop => Ok(()),
             Opcode::Icmp if self.is_fused(self.func.dfg.first_result(inst)) => Ok(()),
             Opcode::Iadd if self.address_only.contains(&self.func.dfg.first_result(inst)) => Ok(()),
+            Opcode::Bnot | Opcode::Bxor if self.folded_not.contains_key(&self.func.dfg.first_result(inst)) => Ok(()),
             Opcode::Load | Opcode::Uload8 | Opcode::Sload8 | Opcode::Uload16 | Opcode::Sload16
             | Opcode::Uload32 | Opcode::Sload32 | Opcode::Store | Opcode::Istore8
             | Opcode::Istore16 | Opcode::Istore32 => memory::lower(self, inst),
@@ -309,6 +365,7 @@ impl<'f> LowerCtx<'f> {
         self.vcode.blocks[edge.index()].branch_args = args;
         self.vcode.blocks[edge.index()].cold = self.vcode.blocks[saved.index()].cold;
         self.current = saved;
+        self.edges.push((saved, edge));
         edge
     }
 
@@ -344,9 +401,15 @@ impl<'f> LowerCtx<'f> {
         for (i, s) in succs.into_iter().enumerate() {
             self.vcode.blocks[i].succs = s;
         }
-        // Layout: hot blocks in CLIF order (edge blocks right after their source), cold last.
-        let hot: Vec<MBlock> = (0..n).map(MBlock::new).filter(|b| !self.vcode.blocks[b.index()].cold).collect();
-        let cold: Vec<MBlock> = (0..n).map(MBlock::new).filter(|b| self.vcode.blocks[b.index()].cold).collect();
+        // Layout: CLIF order with each branch's edge blocks right after it (so the first edge
+        // falls through and edge moves cost no extra jump), cold blocks last.
+        let mut order = Vec::with_capacity(n);
+        for &b in &self.clif_order {
+            order.push(b);
+            order.extend(self.edges.iter().filter(|(src, _)| *src == b).map(|(_, e)| *e));
+        }
+        let is_cold = |b: &MBlock| self.vcode.blocks[b.index()].cold;
+        let (hot, cold): (Vec<MBlock>, Vec<MBlock>) = order.into_iter().partition(|b| !is_cold(b));
         self.vcode.order = hot.into_iter().chain(cold).collect();
         self.vcode
     }
