@@ -79,3 +79,43 @@ fn fib(n: u64) -> u64 {
 fn hex_le(v: u64) -> String {
     v.to_le_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn compile_refuses_bad_input_clearly_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8], &[&str]); 4] = [
+        ("malformed.wasm", b"\0asm\x01\0\0\0\x01\x05garbage", &["invalid WebAssembly", "byte offset"]),
+        ("simd.wat", br#"(module (func (export "_start") (drop (v128.const i64x2 1 2))))"#, &["unsupported", "SIMD", "byte offset"]),
+        ("import.wat", br#"(module (import "env" "foo" (func)) (func (export "_start") (call 0)))"#, &["env.foo", "wasi_snapshot_preview1"]),
+        ("noentry.wat", br#"(module (func (export "main")))"#, &["_start"]),
+    ];
+    for (name, bytes, needles) in cases {
+        let input = dir.path().join(name);
+        std::fs::write(&input, bytes).unwrap();
+        let out = dir.path().join(format!("{name}.out"));
+        let run = cli(&["compile", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        let stderr = text(&run.stderr);
+        assert!(!run.status.success(), "{name} was accepted");
+        for needle in needles {
+            assert!(stderr.contains(needle), "{name}: `{needle}` missing from: {stderr}");
+        }
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(!out.with_extension("elf").exists() && !out.with_extension("zisk").exists(), "{name}: output written");
+    }
+}
+
+#[test]
+fn compiled_elf_runs_on_plain_ziskemu() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("prog");
+    let corpus = repo().join("backend/tests/corpus/call_indirect.wat");
+    let run = cli(&["compile", corpus.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let output = dir.path().join("output.bin");
+    let emu = zisk_runner::Ziskemu::locate().unwrap();
+    let status = Command::new(emu.binary()).arg("-e").arg(out.with_extension("elf")).arg("-o").arg(&output).status().unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(&output).unwrap();
+    assert_eq!(&bytes[..16], &[0x0b, 0, 0, 0, 0x1e, 0, 0, 0, 0x0c, 0, 0, 0, 0x63, 0, 0, 0]);
+    assert!(out.with_extension("zisk").exists());
+}
