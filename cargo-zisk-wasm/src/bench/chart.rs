@@ -34,7 +34,7 @@ pub fn svg(results: &[BenchResult]) -> String {
         .collect();
     let max = rows.iter().map(|r| r.2).fold(1.0_f64, f64::max);
     let height = 50 + rows.len() as u32 * (BAR_H + 4) + results.len() as u32 * GAP;
-    let width = LABEL_W + PLOT_W + 150;
+    let width = LABEL_W + PLOT_W + 260;
     let mut s = String::new();
     let _ = writeln!(
         s,
