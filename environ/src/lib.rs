@@ -11,8 +11,10 @@
 
 pub mod builtins;
 pub mod driver;
+pub mod float_lowering;
 mod error;
 mod func_env;
+pub mod image;
 pub mod memory_map;
 pub mod module;
 mod module_env;
@@ -89,6 +91,10 @@ pub fn supported_features() -> WasmFeatures {
 /// Translates a binary WebAssembly module.
 pub fn translate(wasm: &[u8], options: &Options, imports: &dyn ImportResolver) -> Result<ModuleTranslation, EnvironError> {
     reject_non_core_payloads(wasm)?;
+    // Validate the module as written (offsets in errors are the user's), then lower its floats.
+    wasmparser::Validator::new_with_features(supported_features()).validate_all(wasm)?;
+    let lowered = float_lowering::lower_floats(wasm)?;
+    let wasm: &[u8] = &lowered;
     let mut env = module_env::ModuleEnv::default();
     cranelift_wasm::translate_module(wasm, &mut env)?;
     let module_env::ModuleEnv { info, bodies } = env;
@@ -98,7 +104,11 @@ pub fn translate(wasm: &[u8], options: &Options, imports: &dyn ImportResolver) -
     for i in 0..info.num_imported_funcs {
         let index = FuncIndex::new(i);
         let import = info.functions[i].import.clone().expect("imports come first");
-        let clif = imports.implement(i as u32, &import, info.func_type(index))?;
+        let clif = if import.module == float_lowering::SOFTFLOAT_MODULE {
+            float_lowering::trap_import(i as u32, &import)?
+        } else {
+            imports.implement(i as u32, &import, info.func_type(index))?
+        };
         functions.push(TranslatedFunction { index, display_name: info.describe_func(index), offset: 0, clif });
     }
     for (i, mut pending) in bodies.into_iter().enumerate() {

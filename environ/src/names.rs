@@ -20,6 +20,8 @@ pub const NS_DRIVER: u32 = 4;
 pub enum DataSymbol {
     LinearMemory = 0,
     Instance = 1,
+    /// Whose "address" is the lowest stack pointer allowed (for Cranelift's stack checks).
+    StackLimit = 2,
 }
 
 impl DataSymbol {
@@ -27,6 +29,7 @@ impl DataSymbol {
         match index {
             0 => Some(DataSymbol::LinearMemory),
             1 => Some(DataSymbol::Instance),
+            2 => Some(DataSymbol::StackLimit),
             _ => None,
         }
     }
@@ -35,6 +38,7 @@ impl DataSymbol {
         match self {
             DataSymbol::LinearMemory => crate::memory_map::LINEAR_MEMORY_ADDR,
             DataSymbol::Instance => crate::memory_map::INSTANCE_ADDR,
+            DataSymbol::StackLimit => crate::memory_map::STACK_LIMIT,
         }
     }
 }
@@ -60,16 +64,26 @@ pub fn resolve(func: &ir::Function, name: &ExternalName) -> Option<(u32, u32)> {
 pub enum Intrinsic {
     /// (code: i32) -> never returns: 0 publishes the output and ends, anything else fails.
     Exit = 0,
+    /// (state: i64 absolute address, 8-aligned, 25 u64): ZisK's Keccak-f[1600] precompile.
+    Keccakf = 1,
+    /// (state: i64, block: i64 absolute addresses, 8-aligned; 8 u32 words, 64 bytes): ZisK's
+    /// SHA-256 compression precompile (the state in place, as sha2's `compress256`).
+    Sha256f = 2,
 }
 
 impl Intrinsic {
     pub fn from_index(index: u32) -> Option<Intrinsic> {
-        (index == 0).then_some(Intrinsic::Exit)
+        [Intrinsic::Exit, Intrinsic::Keccakf, Intrinsic::Sha256f].into_iter().find(|i| *i as u32 == index)
     }
 
     pub fn signature(self) -> ir::Signature {
         let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Fast);
-        sig.params.push(ir::AbiParam::new(ir::types::I32));
+        let params: &[ir::Type] = match self {
+            Intrinsic::Exit => &[ir::types::I32],
+            Intrinsic::Keccakf => &[ir::types::I64],
+            Intrinsic::Sha256f => &[ir::types::I64, ir::types::I64],
+        };
+        sig.params.extend(params.iter().map(|&t| ir::AbiParam::new(t)));
         sig
     }
 

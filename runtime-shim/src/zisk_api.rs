@@ -14,7 +14,14 @@ use crate::clif::function;
 pub const MODULE: &str = "zisk";
 pub const SPECTEST: &str = "spectest";
 
-pub const PROVIDED: &[&str] = &["zisk.commit_i32(i32)", "zisk.commit_i64(i64)", "zisk.putchar(i32)", "zisk.exit(i32)"];
+pub const PROVIDED: &[&str] = &[
+    "zisk.commit_i32(i32)",
+    "zisk.commit_i64(i64)",
+    "zisk.putchar(i32)",
+    "zisk.exit(i32)",
+    "zisk.keccakf(i32 state)",
+    "zisk.sha256f(i32 state, i32 block)",
+];
 
 pub fn build(index: u32, import: &ImportName, ty: &WasmFuncType) -> Option<ir::Function> {
     if !ty.returns().is_empty() {
@@ -34,11 +41,39 @@ pub fn build(index: u32, import: &ImportName, ty: &WasmFuncType) -> Option<ir::F
             s.b.ins().call(exit, &[a[0]]);
             s.b.ins().trap(ir::TrapCode::UnreachableCodeReached);
         }),
+        (MODULE, "keccakf", [WasmValType::I32]) => function(index, ty, |s, a| {
+            let state = precompile_operand(s, a[0], 200);
+            let keccakf = Intrinsic::Keccakf.import_into(s.b.func);
+            s.b.ins().call(keccakf, &[state]);
+            s.b.ins().return_(&[]);
+        }),
+        (MODULE, "sha256f", [WasmValType::I32, WasmValType::I32]) => function(index, ty, |s, a| {
+            let state = precompile_operand(s, a[0], 32);
+            let block = precompile_operand(s, a[1], 64);
+            let sha256f = Intrinsic::Sha256f.import_into(s.b.func);
+            s.b.ins().call(sha256f, &[state, block]);
+            s.b.ins().return_(&[]);
+        }),
         (SPECTEST, field, _) if field.starts_with("print") => function(index, ty, |s, _| {
             s.b.ins().return_(&[]);
         }),
         _ => None,
     }
+}
+
+/// The absolute address of guest range [ptr, ptr + len) for a precompile: it must lie in
+/// linear memory (else an out-of-bounds trap) and be 8-aligned, as ZisK's precompiles read
+/// and write whole u64 words (else a misalignment trap).
+fn precompile_operand(s: &mut crate::clif::Shim, ptr: ir::Value, len: i64) -> ir::Value {
+    use zisk_wasm_environ::memory_map::{LINEAR_MEMORY_ADDR, MEMORY_BOUND_ADDR};
+    let p = s.b.ins().uextend(I64, ptr);
+    let end = s.b.ins().iadd_imm(p, len);
+    let bound = load_abs(&mut s.b, MEMORY_BOUND_ADDR);
+    let outside = s.b.ins().icmp(IntCC::UnsignedGreaterThan, end, bound);
+    s.b.ins().trapnz(outside, ir::TrapCode::HeapOutOfBounds);
+    let low = s.b.ins().band_imm(p, 7);
+    s.b.ins().trapnz(low, ir::TrapCode::HeapMisaligned);
+    s.b.ins().iadd_imm(p, LINEAR_MEMORY_ADDR as i64)
 }
 
 /// Appends `value` (little-endian) to the public output; bytes past ZisK's published window

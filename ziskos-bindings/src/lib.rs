@@ -45,3 +45,45 @@ macro_rules! entrypoint {
 macro_rules! entrypoint {
     ($path:path) => {};
 }
+
+/// Writes `text` to ZisK's console (what `ziskemu -c` shows), not to the public output.
+pub fn console(text: &str) {
+    imp::console(text.as_bytes())
+}
+
+/// `println!` onto ZisK's console (never the public output), on every target.
+#[macro_export]
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        extern crate alloc;
+        let mut line = alloc::format!($($arg)*);
+        line.push('\n');
+        $crate::console(&line);
+    }};
+}
+
+/// Keccak-f[1600] on `state`, in place, by ZisK's precompile (one step instead of thousands).
+pub fn keccakf(state: &mut [u64; 25]) {
+    imp::keccakf(state)
+}
+
+/// The SHA-256 compression function on `state` with one 64-byte `block`, in place (what
+/// sha2's `compress256` does), by ZisK's precompile.
+pub fn sha256_compress(state: &mut [u32; 8], block: &[u8; 64]) {
+    // ZisK's precompile reads whole u64 words: hand it 8-aligned copies.
+    let mut s = Aligned([0u64; 4]);
+    let mut b = Aligned([0u64; 8]);
+    for (i, w) in state.iter().enumerate() {
+        s.0[i / 2] |= (*w as u64) << (32 * (i % 2));
+    }
+    for (i, chunk) in block.chunks_exact(8).enumerate() {
+        b.0[i] = u64::from_le_bytes(chunk.try_into().unwrap());
+    }
+    imp::sha256f(&mut s.0, &b.0);
+    for (i, w) in state.iter_mut().enumerate() {
+        *w = (s.0[i / 2] >> (32 * (i % 2))) as u32;
+    }
+}
+
+#[repr(C, align(8))]
+struct Aligned<T>(T);

@@ -11,7 +11,7 @@ pub fn commit(bytes: &[u8]) {
 }
 
 /// Writes to ZisK's console (UART).
-fn console(bytes: &[u8]) {
+pub fn console(bytes: &[u8]) {
     ziskos::ziskos::sys_write(2, bytes.as_ptr(), bytes.len());
 }
 
@@ -38,4 +38,13 @@ fn exit(code: i32) -> ! {
     unsafe {
         core::arch::asm!("ecall", in("a0") code as i64, in("a7") 93, options(noreturn));
     }
+}
+
+pub fn keccakf(state: &mut [u64; 25]) {
+    // SAFETY: ziskos' keccak-f reads and writes exactly this (8-aligned) state.
+    unsafe { ziskos::syscalls::syscall_keccak_f(state as *mut [u64; 25]) }
+}
+
+pub fn sha256f(state: &mut [u64; 4], block: &[u64; 8]) {
+    ziskos::syscalls::syscall_sha256_f(state, block);
 }

@@ -298,6 +298,11 @@ impl Emitter<'_> {
                     self.push(z);
                 }
             },
+            MInst::Precompile { op, a, b } => {
+                let (a, b) = (src(a, &mut next), src(b, &mut next));
+                // Precompiles leave the flag clear and want their first jump offset zero.
+                self.push(ZInst::new(op, a, b_of(b)).then(Next::Branch(Target::Rel(0), Target::Rel(4))));
+            }
             MInst::Exit { code } => {
                 let code = src(code, &mut next);
                 let exit = self.labels.exit_address();

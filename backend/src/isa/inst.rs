@@ -60,6 +60,8 @@ pub enum MInst {
     /// Ends the program: exit code 0 publishes the output, anything else fails the run.
     /// Not a terminator: what follows it in its block is dead but well formed.
     Exit { code: Src },
+    /// A ZisK precompile on memory at the addresses `a`/`b` (ops `keccak`, `sha256`).
+    Precompile { op: &'static str, a: Src, b: Src },
     Jump { target: MBlock },
     Branch { cmp: Cmp, taken: MBlock, not_taken: MBlock },
     /// `index < targets.len()` selects a target, anything else `default`.

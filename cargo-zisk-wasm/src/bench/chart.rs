@@ -14,6 +14,7 @@ const PLOT_W: u32 = 520;
 fn colour(route: Route) -> &'static str {
     match route {
         Route::Direct => "#59a14f",
+        Route::ClRiscv => "#f28e2b",
         Route::Native => "#4e79a7",
         Route::Wasm2zisk => "#e15759",
     }

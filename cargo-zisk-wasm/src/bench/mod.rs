@@ -64,6 +64,7 @@ pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
             manifest: config.manifest.clone(),
             package: bench.package.into(),
             bin: bench.package.into(),
+            release: true,
         };
         eprintln!("== {} ({})", bench.name, bench.workload);
         let expected_output = host_reference(&guest, &bench.input)?;

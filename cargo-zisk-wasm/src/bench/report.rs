@@ -10,6 +10,7 @@ use crate::routes::Route;
 
 /// Ratio pairs the table quotes, (numerator, denominator), when both routes ran.
 const RATIOS: &[(Route, Route)] = &[
+    (Route::Direct, Route::ClRiscv),
     (Route::Direct, Route::Native),
     (Route::Direct, Route::Wasm2zisk),
     (Route::Wasm2zisk, Route::Native),

@@ -14,19 +14,24 @@ pub const TRIPLE: &str = "wasm32-wasip1";
 
 pub fn build(guest: &GuestCrate, workspace: &Workspace) -> Result<Program> {
     let wasm = guest::build(guest, &TargetBuild { triple: Some(TRIPLE), env: vec![] })?;
-    let out = workspace.target_dir.join("zisk-wasm").join("release").join(&guest.bin);
+    let out = workspace.target_dir.join("zisk-wasm").join(guest.profile()).join(&guest.bin);
     let elf = compile_file(&wasm, &out, &Options::default())?;
     Ok(Program::elf(elf))
 }
 
+/// The binary module in a `.wasm` or `.wat` file.
+pub fn read_module(input: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
+    if input.extension().is_some_and(|e| e == "wat") {
+        Ok(wat::parse_bytes(&bytes).with_context(|| format!("parsing {}", input.display()))?.into_owned())
+    } else {
+        Ok(bytes)
+    }
+}
+
 /// Compiles a `.wasm` or `.wat` file to `<out>.elf` and `<out>.zisk`; returns the ELF path.
 pub fn compile_file(input: &Path, out: &Path, options: &Options) -> Result<PathBuf> {
-    let bytes = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
-    let wasm = if input.extension().is_some_and(|e| e == "wat") {
-        wat::parse_bytes(&bytes).with_context(|| format!("parsing {}", input.display()))?.into_owned()
-    } else {
-        bytes
-    };
+    let wasm = read_module(input)?;
     let program = zisk_wasm_backend::compile(&wasm, options).with_context(|| format!("compiling {}", input.display()))?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;

@@ -1,6 +1,7 @@
 //! The routes a guest can take onto ZisK. Each turns one guest crate into a program file that
 //! the real ziskemu runs.
 
+mod cl_riscv;
 pub mod direct;
 mod native;
 mod wasm2zisk;
@@ -12,10 +13,14 @@ use zisk_runner::Program;
 
 use crate::guest::{GuestCrate, Workspace};
 
+pub use cl_riscv::compile_file as cl_riscv_compile;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Route {
     /// Ours: rustc wasm32-wasip1, then our compiler to a ziskbin ELF.
     Direct,
+    /// Baseline: the same environ's CLIF through Cranelift's riscv64 backend.
+    ClRiscv,
     /// rustc riscv64imac + ziskos, through ZisK's RISC-V transpiler.
     Native,
     /// rustc wasm32-wasip1, through ZisK's own WASM translator (`ziskemu -e x.wasm`).
@@ -23,11 +28,12 @@ pub enum Route {
 }
 
 impl Route {
-    pub const ALL: [Route; 3] = [Route::Direct, Route::Native, Route::Wasm2zisk];
+    pub const ALL: [Route; 4] = [Route::Direct, Route::ClRiscv, Route::Native, Route::Wasm2zisk];
 
     pub fn name(self) -> &'static str {
         match self {
             Route::Direct => "direct",
+            Route::ClRiscv => "cl-riscv",
             Route::Native => "native",
             Route::Wasm2zisk => "wasm2zisk",
         }
@@ -37,6 +43,7 @@ impl Route {
     pub fn build(self, guest: &GuestCrate, workspace: &Workspace) -> Result<Program> {
         match self {
             Route::Direct => direct::build(guest, workspace),
+            Route::ClRiscv => cl_riscv::build(guest, workspace),
             Route::Native => native::build(guest, workspace),
             Route::Wasm2zisk => wasm2zisk::build(guest),
         }

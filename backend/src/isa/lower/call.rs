@@ -7,7 +7,7 @@ use zisk_wasm_environ::names::{resolve, Intrinsic, NS_BUILTIN, NS_INTRINSIC, NS_
 use zisk_wasm_environ::Builtin;
 
 use super::LowerCtx;
-use crate::isa::inst::{Callee, MInst};
+use crate::isa::inst::{Callee, MInst, Src};
 use crate::isa::regs::ARG_REGS;
 use crate::BackendError;
 
@@ -52,6 +52,16 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
                         Some(Intrinsic::Exit) => {
                             let code = cx.src(all_args[0]);
                             cx.emit(MInst::Exit { code });
+                            Ok(())
+                        }
+                        Some(Intrinsic::Keccakf) => {
+                            let state = cx.src(all_args[0]);
+                            cx.emit(MInst::Precompile { op: "keccak", a: Src::Imm(0), b: state });
+                            Ok(())
+                        }
+                        Some(Intrinsic::Sha256f) => {
+                            let (state, block) = (cx.src(all_args[0]), cx.src(all_args[1]));
+                            cx.emit(MInst::Precompile { op: "sha256", a: state, b: block });
                             Ok(())
                         }
                         None => Err(cx.unsupported("an unknown intrinsic")),
