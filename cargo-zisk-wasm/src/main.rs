@@ -195,7 +195,11 @@ fn run(cli: Cli) -> Result<()> {
                     bail!(e);
                 }
             };
-            print!("{}", exec.console_text());
+            let console = exec.console_text();
+            print!("{console}");
+            if !console.is_empty() && !console.ends_with('\n') {
+                println!();
+            }
             println!("public output: {}", bench::hex(exec.public_output_trimmed()));
             println!("steps: {}", exec.cost.steps);
             println!("variable cost: {}", exec.cost.variable);

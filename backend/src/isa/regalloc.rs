@@ -149,11 +149,7 @@ impl<'a> RaFunction<'a> {
             let start = insts.len();
             for (i, inst) in block.insts.iter().enumerate() {
                 insts.push((MBlock::new(b), i));
-                // Memory operands (`any`) in static frames are switched off: with them, Rust's
-                // serde_json round trip (examples/json) computed wrong results on the direct
-                // route. Root cause not found yet; register operands are the known-good form.
-                let _ = static_frame;
-                let (ops, clobbers) = operands(inst, false);
+                let (ops, clobbers) = operands(inst, static_frame);
                 operands_v.push(ops);
                 clobbers_v.push(clobbers);
             }
