@@ -166,8 +166,6 @@ fn direct_callees(vcode: &isa::inst::VCode) -> Vec<Key> {
         .collect()
 }
 
-const STATIC_FRAMES_ENABLED: bool = false;
-
 /// Register allocation and emission; a static frame when allowed and room is left for it.
 fn allocate_and_emit(
     vcode: &isa::inst::VCode,
@@ -177,11 +175,7 @@ fn allocate_and_emit(
     linker: &mut Linker,
 ) -> Result<FunctionCode, BackendError> {
     linker.name_label(label, label_name(name));
-    // Static frames are switched off: with them (and their memory operands), Rust's serde_json
-    // round trip (examples/json) computed wrong results on the direct route, and register-only
-    // operands in static frames broke the corpus. Root cause not found yet; stack frames are
-    // the known-good form.
-    if static_candidate && STATIC_FRAMES_ENABLED {
+    if static_candidate {
         let ra = RaFunction::new(vcode, true);
         let allocation = ra.allocate()?;
         let mut frame = isa::emit::frame_layout(&ra, &allocation);

@@ -195,14 +195,10 @@ impl Emitter<'_> {
             (Some(f), Some(t)) => {
                 self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Reg(preg_number(f))).to(Store::Reg(preg_number(t))))
             }
-            (None, Some(t)) => {
-                let off = slot(from).expect("a spill slot");
-                self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off)).to(Store::Reg(preg_number(t))))
-            }
-            (Some(f), None) => {
-                let off = slot(to).expect("a spill slot");
-                self.push(ZInst::new("copyb", ASrc::Reg(SP), BSrc::Reg(preg_number(f))).to(Store::Ind { width: 8, offset: off }))
-            }
+            // A static frame's slots are at fixed addresses: the stack pointer did not move, so
+            // `sp + offset` would be the caller's memory.
+            (None, Some(t)) => self.restore(preg_number(t), slot(from).expect("a spill slot")),
+            (Some(f), None) => self.save(preg_number(f), slot(to).expect("a spill slot")),
             (None, None) => {
                 // regalloc2 does not emit these, but ZisK can do it in one instruction.
                 let (a, b) = (slot(from).expect("slot"), slot(to).expect("slot"));
