@@ -70,5 +70,11 @@ fn new_makes_a_guest_that_builds_and_runs() {
         .unwrap();
     assert_eq!(public_output(&out), hex(b"Hello, demo!"));
     // The ELF it built runs on plain ziskemu too.
-    assert!(demo.join("target/zisk-wasm/release/demo.elf").exists());
+    let input = dir.path().join("input.bin");
+    let mut record = 4u64.to_le_bytes().to_vec();
+    record.extend_from_slice(b"demo\0\0\0\0");
+    std::fs::write(&input, record).unwrap();
+    let plain = Command::new("ziskemu").arg("-e").arg(demo.join("target/zisk-wasm/release/demo.elf")).arg("-i").arg(&input).arg("-c").output().unwrap();
+    assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+    assert!(String::from_utf8_lossy(&plain.stdout).contains("Hello, demo!"));
 }

@@ -93,11 +93,18 @@ pub fn translate(wasm: &[u8], options: &Options, imports: &dyn ImportResolver) -
     reject_non_core_payloads(wasm)?;
     // Validate the module as written (offsets in errors are the user's), then lower its floats.
     wasmparser::Validator::new_with_features(supported_features()).validate_all(wasm)?;
+    let original_types = func_types(wasm)?;
     let lowered = float_lowering::lower_floats(wasm)?;
     let wasm: &[u8] = &lowered;
     let mut env = module_env::ModuleEnv::default();
     cranelift_wasm::translate_module(wasm, &mut env)?;
-    let module_env::ModuleEnv { info, bodies } = env;
+    let module_env::ModuleEnv { mut info, bodies } = env;
+    // Signature identity is the module's own: after float lowering (f32) and (i32) look alike,
+    // but `call_indirect` must still tell them apart. The runtime's types come after.
+    let n = original_types.len();
+    for (i, id) in info.signature_ids.iter_mut().enumerate() {
+        *id = if i < n { original_types.iter().position(|t| *t == original_types[i]).unwrap_or(i) as u64 } else { i as u64 };
+    }
 
     let mut translator = FuncTranslator::new();
     let mut functions = Vec::with_capacity(info.functions.len());
@@ -138,6 +145,20 @@ pub fn translate(wasm: &[u8], options: &Options, imports: &dyn ImportResolver) -
     }
     let builtins = Builtin::ALL.iter().map(|&b| (b, b.build(&info))).collect();
     Ok(ModuleTranslation { info, functions, builtins })
+}
+
+/// The module's function types as written (before float lowering), by type index.
+fn func_types(wasm: &[u8]) -> Result<Vec<(Vec<wasmparser::ValType>, Vec<wasmparser::ValType>)>, EnvironError> {
+    let mut types = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::TypeSection(section) = payload? {
+            for ty in section.into_iter_err_on_gc_types() {
+                let ty = ty?;
+                types.push((ty.params().to_vec(), ty.results().to_vec()));
+            }
+        }
+    }
+    Ok(types)
 }
 
 /// cranelift-wasm panics on payloads a core module cannot have (components); refuse them first.

@@ -87,3 +87,28 @@ pub fn sha256_compress(state: &mut [u32; 8], block: &[u8; 64]) {
 
 #[repr(C, align(8))]
 struct Aligned<T>(T);
+
+/// SHA-256 of `message`, every block compressed by ZisK's precompile ([`sha256_compress`]).
+pub fn sha256(message: &[u8]) -> [u8; 32] {
+    const IV: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    let mut state = IV;
+    let mut blocks = message.chunks_exact(64);
+    for block in &mut blocks {
+        sha256_compress(&mut state, block.try_into().unwrap());
+    }
+    // The tail, the 0x80 marker and the bit length: one block, or two when they do not fit.
+    let tail = blocks.remainder();
+    let mut last = [0u8; 128];
+    last[..tail.len()].copy_from_slice(tail);
+    last[tail.len()] = 0x80;
+    let end = if tail.len() < 56 { 64 } else { 128 };
+    last[end - 8..end].copy_from_slice(&((message.len() as u64) * 8).to_be_bytes());
+    for block in last[..end].chunks_exact(64) {
+        sha256_compress(&mut state, block.try_into().unwrap());
+    }
+    let mut digest = [0u8; 32];
+    for (i, w) in state.iter().enumerate() {
+        digest[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
+    }
+    digest
+}

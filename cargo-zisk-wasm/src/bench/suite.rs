@@ -29,5 +29,8 @@ pub fn all(size: Size) -> Vec<Benchmark> {
         Benchmark { name: "fibonacci", package: "fibonacci", workload: format!("n = {fib_n}, u64 wrapping"), input: n_input(fib_n) },
         Benchmark { name: "iter_sha", package: "iter_sha", workload: format!("SHA-256 × {hash_n} (sha2 crate)"), input: n_input(hash_n) },
         Benchmark { name: "iter_keccak", package: "iter_keccak", workload: format!("Keccak-256 × {hash_n} (sha3 crate)"), input: n_input(hash_n) },
+        // Precompile variants: extra rows beside the plain-Rust ones, never substitutes.
+        Benchmark { name: "iter_sha_precompile", package: "iter_sha_precompile", workload: format!("SHA-256 × {hash_n} (ZisK sha256 precompile)"), input: n_input(hash_n) },
+        Benchmark { name: "iter_keccak_precompile", package: "iter_keccak_precompile", workload: format!("Keccak-256 × {hash_n} (ZisK keccak-f precompile)"), input: n_input(hash_n) },
     ]
 }
