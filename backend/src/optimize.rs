@@ -49,5 +49,8 @@ pub fn optimize(func: ir::Function, name: &str, mid_end: MidEnd) -> Result<ir::F
     let mut ctx = Context::for_function(func);
     ctx.optimize(isa.as_ref(), &mut ControlPlane::default())
         .map_err(|e| BackendError::Optimizer { function: name.to_string(), what: format!("{e:?}") })?;
+    if mid_end == MidEnd::Legalize {
+        crate::local_cse::run(&mut ctx.func);
+    }
     Ok(ctx.func)
 }

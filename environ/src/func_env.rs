@@ -17,6 +17,7 @@ use cranelift_wasm::{
 };
 
 use crate::builtins::Builtin;
+use crate::inline_bulk;
 use crate::memory_map::*;
 use crate::module::{GlobalInit, ModuleInfo};
 use crate::names::{user_name, DataSymbol, NS_DATA, NS_WASM_FUNC};
@@ -286,12 +287,22 @@ impl FuncEnvironment for FuncEnv<'_> {
         src: Value,
         len: Value,
     ) -> WasmResult<()> {
-        self.call_builtin(&mut pos, Builtin::MemoryCopy, &[dst, src, len]);
+        match inline_bulk::constant(&pos, len) {
+            Some(n) if n <= inline_bulk::MAX_INLINE_COPY => inline_bulk::copy(&mut pos, dst, src, n, self.bounds_checks),
+            _ => {
+                self.call_builtin(&mut pos, Builtin::MemoryCopy, &[dst, src, len]);
+            }
+        }
         Ok(())
     }
 
     fn translate_memory_fill(&mut self, mut pos: FuncCursor, _: MemoryIndex, _: Heap, dst: Value, val: Value, len: Value) -> WasmResult<()> {
-        self.call_builtin(&mut pos, Builtin::MemoryFill, &[dst, val, len]);
+        match inline_bulk::constant(&pos, len) {
+            Some(n) if n <= inline_bulk::MAX_INLINE_FILL => inline_bulk::fill(&mut pos, dst, val, n, self.bounds_checks),
+            _ => {
+                self.call_builtin(&mut pos, Builtin::MemoryFill, &[dst, val, len]);
+            }
+        }
         Ok(())
     }
 

@@ -15,6 +15,7 @@ pub mod float_lowering;
 mod error;
 mod func_env;
 pub mod image;
+mod inline_bulk;
 pub mod memory_map;
 pub mod module;
 mod module_env;

@@ -1,0 +1,118 @@
+//! Common-subexpression elimination over extended basic blocks (a block whose only
+//! predecessor is the previous one continues its tables), run after legalization (the default
+//! mid-end has no GVN, see `optimize.rs`). Every bounds check ends a block (`brif` to a trap),
+//! so the runs of accesses this is for span many blocks with one predecessor each.
+//!
+//! What it targets: every checked linear-memory access re-derives the same values — the
+//! zero-extended index, the memory bound loaded from the instance area, the heap base — and
+//! a run of stores to one struct repeats them per field. Within a block, a later identical
+//! pure instruction becomes an alias of the first; a later load of the same non-heap location
+//! (the bound, a global, a table word) reuses the first load until a call or a non-heap store
+//! could have changed it. Heap stores cannot: they land inside linear memory, which never
+//! overlaps the instance area, globals or tables (see `environ::memory_map`).
+
+use std::collections::HashMap;
+
+use cranelift_codegen::flowgraph::ControlFlowGraph;
+use cranelift_codegen::ir::{self, AliasRegion, InstructionData, Opcode};
+
+/// Tables larger than this start over (keeps the per-block copies cheap in huge functions).
+const MAX_ENTRIES: usize = 512;
+
+#[derive(Clone, Default)]
+struct Tables {
+    pure: HashMap<Key, ir::Value>,
+    loads: HashMap<Key, ir::Value>,
+}
+
+/// What identifies a computation: opcode, result type, operand values and immediates (the
+/// instruction's own Debug form with aliases resolved carries all of them).
+type Key = (ir::Type, String);
+
+pub fn run(func: &mut ir::Function) {
+    let cfg = ControlFlowGraph::with_function(func);
+    let blocks: Vec<ir::Block> = func.layout.blocks().collect();
+    let mut at_end: HashMap<ir::Block, Tables> = HashMap::new();
+    for block in blocks {
+        let mut preds = cfg.pred_iter(block);
+        let tables = match (preds.next(), preds.next()) {
+            (Some(p), None) if p.block != block => at_end.get(&p.block).cloned().unwrap_or_default(),
+            _ => Tables::default(),
+        };
+        let Tables { mut pure, mut loads } = tables;
+        if pure.len() + loads.len() > MAX_ENTRIES {
+            pure.clear();
+            loads.clear();
+        }
+        let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
+        for inst in insts {
+            // Operands first: earlier eliminations left aliases behind.
+            let args: Vec<ir::Value> = func.dfg.inst_args(inst).iter().map(|&v| func.dfg.resolve_aliases(v)).collect();
+            func.dfg.inst_args_mut(inst).copy_from_slice(&args);
+            let data = func.dfg.insts[inst];
+            let opcode = data.opcode();
+            if opcode.is_call() {
+                loads.clear();
+                continue;
+            }
+            if opcode.can_store() {
+                let heap = data.memflags().is_some_and(|f| f.alias_region() == Some(AliasRegion::Heap));
+                if !heap {
+                    loads.clear();
+                }
+                continue;
+            }
+            let results = func.dfg.inst_results(inst);
+            if results.len() != 1 {
+                continue;
+            }
+            let result = results[0];
+            let key = (func.dfg.value_type(result), format!("{data:?}"));
+            let table = if opcode == Opcode::Load {
+                let reusable = data.memflags().is_some_and(|f| f.notrap() && f.alias_region() != Some(AliasRegion::Heap));
+                if !reusable {
+                    continue;
+                }
+                &mut loads
+            } else if is_pure(&data) {
+                &mut pure
+            } else {
+                continue;
+            };
+            match table.get(&key) {
+                Some(&earlier) => {
+                    func.layout.remove_inst(inst);
+                    func.dfg.change_to_alias(result, earlier);
+                }
+                None => {
+                    table.insert(key, result);
+                }
+            }
+        }
+        if cfg.succ_iter(block).any(|s| cfg.pred_iter(s).count() == 1) {
+            at_end.insert(block, Tables { pure, loads });
+        }
+    }
+    // Branch arguments and other blocks may still name removed values.
+    func.dfg.resolve_all_aliases();
+}
+
+/// Side-effect-free, non-trapping instructions whose result depends only on their operands.
+fn is_pure(data: &InstructionData) -> bool {
+    let opcode = data.opcode();
+    if opcode.can_trap() || opcode.can_load() || opcode.can_store() || opcode.is_call() || opcode.is_branch() || opcode.is_terminator() || opcode.other_side_effects() {
+        return false;
+    }
+    matches!(
+        data,
+        InstructionData::Unary { .. }
+            | InstructionData::UnaryImm { .. }
+            | InstructionData::UnaryGlobalValue { .. }
+            | InstructionData::Binary { .. }
+            | InstructionData::BinaryImm64 { .. }
+            | InstructionData::BinaryImm8 { .. }
+            | InstructionData::IntCompare { .. }
+            | InstructionData::IntCompareImm { .. }
+            | InstructionData::Ternary { .. }
+    )
+}
