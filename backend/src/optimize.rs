@@ -9,6 +9,10 @@
 //! re-associated into several times as many instructions. On ZisK, with n = 100 and
 //! fibonacci(10^6): iter_sha 217,858 vs 218,214 steps, iter_keccak 686,328 vs 509,455,
 //! fibonacci 5,252,580 vs 1,253,062 (egraph vs legalize-only).
+//!
+//! After legalization our own CSE over extended basic blocks runs (`local_cse.rs`): without
+//! GVN every checked memory access would recompute its index extension and reload the memory
+//! bound.
 
 use std::sync::OnceLock;
 
