@@ -183,9 +183,16 @@ impl<'r> Runner<'r> {
             }
             return;
         }
-        // Invocations that reach code this route does not support yet are skipped one by one.
+        // Invocations that reach code this route does not support yet are skipped one by one
+        // (probing each only when the whole batch does not compile).
+        let all: Vec<Invocation> = module.history.iter().cloned().chain(batch.iter().map(|p| p.invocation.clone())).collect();
+        let batch_compiles = self.route.build(&module.wasm, &all, self.dir.path()).is_ok();
         let mut remaining = Vec::new();
         for p in batch {
+            if batch_compiles {
+                remaining.push(p);
+                continue;
+            }
             let mut probe = module.history.clone();
             probe.push(p.invocation.clone());
             match self.route.build(&module.wasm, &probe, self.dir.path()) {
