@@ -23,6 +23,9 @@ const MAX_ENTRIES: usize = 512;
 struct Tables {
     pure: HashMap<Key, ir::Value>,
     loads: HashMap<Key, ir::Value>,
+    /// Bounds checks passed: (index, bound) → the largest `k` with `index <= bound - k` known.
+    /// A later check of the same index against the same bound with a `k` no larger cannot fail.
+    checked: HashMap<(ir::Value, ir::Value), i64>,
 }
 
 /// What identifies a computation: opcode, result type, operand values and immediates (the
@@ -39,10 +42,11 @@ pub fn run(func: &mut ir::Function) {
             (Some(p), None) if p.block != block => at_end.get(&p.block).cloned().unwrap_or_default(),
             _ => Tables::default(),
         };
-        let Tables { mut pure, mut loads } = tables;
-        if pure.len() + loads.len() > MAX_ENTRIES {
+        let Tables { mut pure, mut loads, mut checked } = tables;
+        if pure.len() + loads.len() + checked.len() > MAX_ENTRIES {
             pure.clear();
             loads.clear();
+            checked.clear();
         }
         let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
         for inst in insts {
@@ -51,6 +55,17 @@ pub fn run(func: &mut ir::Function) {
             func.dfg.inst_args_mut(inst).copy_from_slice(&args);
             let data = func.dfg.insts[inst];
             let opcode = data.opcode();
+            if let Some((key, k)) = bounds_check(func, inst) {
+                if checked.get(&key).is_some_and(|&known| known >= k) {
+                    // Passed already with a larger margin: fall through to the access.
+                    let InstructionData::Brif { blocks, .. } = data else { unreachable!() };
+                    func.dfg.insts[inst] = InstructionData::Jump { opcode: Opcode::Jump, destination: blocks[1] };
+                } else {
+                    let best = checked.get(&key).copied().unwrap_or(i64::MIN).max(k);
+                    checked.insert(key, best);
+                }
+                continue;
+            }
             if opcode.is_call() {
                 loads.clear();
                 continue;
@@ -90,11 +105,66 @@ pub fn run(func: &mut ir::Function) {
             }
         }
         if cfg.succ_iter(block).any(|s| cfg.pred_iter(s).count() == 1) {
-            at_end.insert(block, Tables { pure, loads });
+            at_end.insert(block, Tables { pure, loads, checked });
         }
     }
     // Branch arguments and other blocks may still name removed values.
     func.dfg.resolve_all_aliases();
+    remove_dead_pure(func);
+}
+
+/// Removes pure instructions (and reusable loads) whose results nothing uses: the compares
+/// and subtractions of the bounds checks made redundant above.
+fn remove_dead_pure(func: &mut ir::Function) {
+    loop {
+        let mut used = std::collections::HashSet::new();
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                for v in func.dfg.inst_values(inst) {
+                    used.insert(func.dfg.resolve_aliases(v));
+                }
+            }
+        }
+        let mut dead = Vec::new();
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                let data = func.dfg.insts[inst];
+                let removable = is_pure(&data)
+                    || (data.opcode() == Opcode::Load && data.memflags().is_some_and(|f| f.notrap() && f.alias_region() != Some(AliasRegion::Heap)));
+                if removable && func.dfg.inst_results(inst).iter().all(|r| !used.contains(r)) {
+                    dead.push(inst);
+                }
+            }
+        }
+        if dead.is_empty() {
+            return;
+        }
+        for inst in dead {
+            func.layout.remove_inst(inst);
+        }
+    }
+}
+
+/// `brif (icmp ugt index, (isub bound, k)), <trap heap_oob>, next`: the dynamic bounds check
+/// the environ emits. Returns ((index, bound), k). Facts about it hold only on the `next` edge,
+/// which is where the extended block continues.
+fn bounds_check(func: &ir::Function, inst: ir::Inst) -> Option<((ir::Value, ir::Value), i64)> {
+    let InstructionData::Brif { arg, blocks, .. } = func.dfg.insts[inst] else { return None };
+    let trap_block = blocks[0].block(&func.dfg.value_lists);
+    let first = func.layout.first_inst(trap_block)?;
+    if !matches!(func.dfg.insts[first], InstructionData::Trap { code: ir::TrapCode::HeapOutOfBounds, .. }) {
+        return None;
+    }
+    let cond = func.dfg.resolve_aliases(arg);
+    let icmp = func.dfg.value_def(cond).inst()?;
+    let InstructionData::IntCompare { cond: ir::condcodes::IntCC::UnsignedGreaterThan, args: [index, limit], .. } = func.dfg.insts[icmp] else {
+        return None;
+    };
+    let sub = func.dfg.value_def(func.dfg.resolve_aliases(limit)).inst()?;
+    let InstructionData::Binary { opcode: Opcode::Isub, args: [bound, k] } = func.dfg.insts[sub] else { return None };
+    let k_inst = func.dfg.value_def(func.dfg.resolve_aliases(k)).inst()?;
+    let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } = func.dfg.insts[k_inst] else { return None };
+    Some(((func.dfg.resolve_aliases(index), func.dfg.resolve_aliases(bound)), imm.bits()))
 }
 
 /// Side-effect-free, non-trapping instructions whose result depends only on their operands.

@@ -96,11 +96,13 @@ struct GuestArgs {
     /// Build with cargo's release profile (recommended: the dev profile is many times slower on ZisK).
     #[arg(short, long)]
     release: bool,
+    /// Package to build (default: the manifest's own package, or the workspace's only one).
     #[arg(short, long)]
     package: Option<String>,
     /// Binary name (default: the package's only binary).
     #[arg(long)]
     bin: Option<String>,
+    /// The guest's Cargo.toml (or its workspace's).
     #[arg(long, default_value = "Cargo.toml")]
     manifest_path: PathBuf,
     /// Route: direct (ours, default), cl-riscv (Cranelift riscv64 baseline), native, wasm2zisk.

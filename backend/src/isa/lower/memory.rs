@@ -55,26 +55,31 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
     }
 }
 
-/// Splits `addr + offset` into a base operand and a constant offset.
+/// Splits `addr + offset` into a base operand and a constant offset, folding constant
+/// additions: the address's own, and those of inner `iadd`s that exist only for addresses
+/// (`LowerCtx::address_only`, e.g. heap base + index + field offset).
 fn address(cx: &mut LowerCtx, addr: Value, offset: i32) -> (Src, i64) {
-    let offset = offset as i64;
-    if let Some(c) = cx.const_of(addr) {
-        return (Src::Imm(0), (c as i64).wrapping_add(offset));
-    }
-    let addr = cx.func.dfg.resolve_aliases(addr);
-    if let ir::ValueDef::Result(def, _) = cx.func.dfg.value_def(addr) {
-        if cx.func.dfg.insts[def].opcode() == Opcode::Iadd {
-            let args = cx.func.dfg.inst_args(def);
-            let (x, y) = (args[0], args[1]);
-            if let Some(c) = cx.const_of(x) {
-                let base = cx.src(y);
-                return (base, (c as i64).wrapping_add(offset));
-            }
-            if let Some(c) = cx.const_of(y) {
-                let base = cx.src(x);
-                return (base, (c as i64).wrapping_add(offset));
-            }
+    let mut offset = offset as i64;
+    let mut v = cx.func.dfg.resolve_aliases(addr);
+    let mut outermost = true;
+    loop {
+        if let Some(c) = cx.const_of(v) {
+            return (Src::Imm(0), (c as i64).wrapping_add(offset));
         }
+        let ir::ValueDef::Result(def, _) = cx.func.dfg.value_def(v) else { break };
+        if cx.func.dfg.insts[def].opcode() != Opcode::Iadd || !(outermost || cx.is_address_only(v)) {
+            break;
+        }
+        let args = cx.func.dfg.inst_args(def);
+        let (x, y) = (cx.func.dfg.resolve_aliases(args[0]), cx.func.dfg.resolve_aliases(args[1]));
+        let (c, rest) = match (cx.const_of(x), cx.const_of(y)) {
+            (Some(c), _) => (c, y),
+            (_, Some(c)) => (c, x),
+            _ => break,
+        };
+        offset = (c as i64).wrapping_add(offset);
+        v = rest;
+        outermost = false;
     }
-    (cx.src(addr), offset)
+    (cx.src(v), offset)
 }

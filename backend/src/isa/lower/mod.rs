@@ -147,6 +147,10 @@ impl<'f> LowerCtx<'f> {
         self.func.dfg.value_type(v)
     }
 
+    pub fn is_address_only(&self, v: Value) -> bool {
+        self.address_only.contains(&self.func.dfg.resolve_aliases(v))
+    }
+
     pub fn is_fused(&self, v: Value) -> bool {
         self.fused.contains(&self.func.dfg.resolve_aliases(v))
     }
@@ -244,9 +248,16 @@ impl<'f> LowerCtx<'f> {
                 }
             }
         }
-        // Uses other than as a memory address: an `iadd` with a constant operand and none of
-        // these folds entirely into the accesses.
-        let mut other_uses: HashMap<Value, usize> = HashMap::new();
+        // Address arithmetic that folds away: an `iadd` with a constant operand whose every use
+        // is a load/store address or another such folded `iadd` (base + index + offset
+        // chains) becomes part of the accesses' offsets and is never computed.
+        let const_iadd = |inst: ir::Inst| -> bool {
+            func.dfg.insts[inst].opcode() == Opcode::Iadd
+                && func.dfg.inst_args(inst).iter().any(|&a| self.consts.contains_key(&func.dfg.resolve_aliases(a)))
+        };
+        let mut other_uses: HashSet<Value> = HashSet::new();
+        let mut iadd_users: HashMap<Value, Vec<Value>> = HashMap::new();
+        let mut candidates: HashSet<Value> = HashSet::new();
         for block in func.layout.blocks() {
             for inst in func.layout.block_insts(block) {
                 let data = &func.dfg.insts[inst];
@@ -255,25 +266,37 @@ impl<'f> LowerCtx<'f> {
                     op if op.can_store() && data.arguments(&func.dfg.value_lists).len() == 2 => Some(1),
                     _ => None,
                 };
+                let folding = const_iadd(inst);
+                if folding {
+                    candidates.insert(func.dfg.first_result(inst));
+                }
                 for (i, &arg) in func.dfg.inst_values(inst).collect::<Vec<_>>().iter().enumerate() {
-                    if Some(i) != address_arg {
-                        *other_uses.entry(func.dfg.resolve_aliases(arg)).or_default() += 1;
+                    let arg = func.dfg.resolve_aliases(arg);
+                    if Some(i) == address_arg {
+                        continue;
+                    }
+                    if folding {
+                        iadd_users.entry(arg).or_default().push(func.dfg.first_result(inst));
+                    } else {
+                        other_uses.insert(arg);
                     }
                 }
             }
         }
-        for block in func.layout.blocks() {
-            for inst in func.layout.block_insts(block) {
-                if func.dfg.insts[inst].opcode() == Opcode::Iadd {
-                    let v = func.dfg.first_result(inst);
-                    let args = func.dfg.inst_args(inst);
-                    let has_const = args.iter().any(|&a| self.consts.contains_key(&func.dfg.resolve_aliases(a)));
-                    if has_const && !other_uses.contains_key(&v) {
-                        self.address_only.insert(v);
-                    }
-                }
+        candidates.retain(|v| !other_uses.contains(v));
+        loop {
+            let before = candidates.len();
+            let keep: HashSet<Value> = candidates
+                .iter()
+                .copied()
+                .filter(|v| iadd_users.get(v).map_or(true, |users| users.iter().all(|u| candidates.contains(u))))
+                .collect();
+            candidates = keep;
+            if candidates.len() == before {
+                break;
             }
         }
+        self.address_only = candidates;
         for block in func.layout.blocks() {
             for inst in func.layout.block_insts(block) {
                 if func.dfg.insts[inst].opcode() != Opcode::Band {
