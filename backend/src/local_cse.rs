@@ -10,6 +10,11 @@
 //! (the bound, a global, a table word) reuses the first load until a call or a non-heap store
 //! could have changed it. Heap stores cannot: they land inside linear memory, which never
 //! overlaps the instance area, globals or tables (see `environ::memory_map`).
+//!
+//! With the operands shared, a bounds check of an index already checked against the same
+//! bound with at least as large a margin cannot fail: its branch becomes a jump, and the
+//! compares left unused are deleted. (Nothing moves: a check is only ever dropped, never
+//! hoisted, so traps happen exactly where WebAssembly says.)
 
 use std::collections::HashMap;
 
