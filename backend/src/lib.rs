@@ -17,6 +17,7 @@ pub use optimize::MidEnd;
 use cranelift_codegen::ir;
 use zisk_wasm_environ::names::{NS_BUILTIN, NS_DRIVER, NS_WASM_FUNC};
 pub use zisk_wasm_environ::driver::{Check, Expected, Invocation, Value};
+use zisk_wasm_environ::entry::{self, Entry, EntryError};
 use zisk_wasm_environ::{translate, BoundsChecks};
 
 /// How to compile.
@@ -58,28 +59,11 @@ fn compile_entry(wasm: &[u8], options: &Options, driver: Option<&[Invocation]>) 
     let translation = translate(wasm, &environ_options, &zisk_wasm_runtime_shim::ZiskHost)?;
     let info = &translation.info;
 
-    let mut entry_calls = Vec::new();
-    if let Some(start) = info.start {
-        entry_calls.push((NS_WASM_FUNC, start.as_u32()));
-    }
-    let driver_clif = match driver {
-        Some(invocations) => {
-            entry_calls.push((NS_DRIVER, 0));
-            Some(zisk_wasm_environ::driver::build(info, invocations)?)
-        }
-        None => {
-            if let Some(f) = info.exported_func("_start") {
-                if !info.func_type(f).params().is_empty() {
-                    return Err(BackendError::BadEntry);
-                }
-                entry_calls.push((NS_WASM_FUNC, f.as_u32()));
-            }
-            None
-        }
-    };
-    if entry_calls.is_empty() {
-        return Err(BackendError::NoEntry);
-    }
+    let Entry { calls: entry_calls, driver: driver_clif } = entry::plan(info, driver).map_err(|e| match e {
+        EntryError::NoEntry => BackendError::NoEntry,
+        EntryError::BadEntry => BackendError::BadEntry,
+        EntryError::Environ(e) => BackendError::Environ(e),
+    })?;
 
     // Lower what the entry can reach: called functions, and functions whose address is
     // taken (tables, funcref globals). Lowering a function reveals its callees.

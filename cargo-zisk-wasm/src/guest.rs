@@ -33,23 +33,27 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn of(manifest: &Path) -> Result<Workspace> {
-        let out = Command::new(cargo())
-            .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
-            .arg(manifest)
-            .stderr(Stdio::inherit())
-            .output()
-            .context("running cargo metadata")?;
-        if !out.status.success() {
-            bail!("cargo metadata failed for {}", manifest.display());
-        }
-        let meta: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-        let field = |name: &str| -> Result<PathBuf> {
-            Ok(PathBuf::from(
-                meta[name].as_str().with_context(|| format!("cargo metadata lacks {name}"))?,
-            ))
-        };
-        Ok(Workspace { target_dir: field("target_directory")? })
+        Workspace::from_metadata(&metadata(manifest)?)
     }
+
+    pub fn from_metadata(meta: &serde_json::Value) -> Result<Workspace> {
+        let target_dir = meta["target_directory"].as_str().context("cargo metadata lacks target_directory")?;
+        Ok(Workspace { target_dir: PathBuf::from(target_dir) })
+    }
+}
+
+/// `cargo metadata --no-deps` of the workspace `manifest` belongs to.
+pub fn metadata(manifest: &Path) -> Result<serde_json::Value> {
+    let out = Command::new(cargo())
+        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .arg(manifest)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo metadata")?;
+    if !out.status.success() {
+        bail!("cargo metadata failed for {} (is this a guest crate?)", manifest.display());
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 /// How to invoke cargo for one target: the triple (None = host) and extra environment.

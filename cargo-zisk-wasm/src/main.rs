@@ -120,8 +120,9 @@ impl GuestArgs {
             Some(_) => Route::Direct,
             None => self.route,
         };
-        let guest = project::select_guest(&self.manifest_path, self.package, self.bin, self.release)?;
-        let workspace = Workspace::of(&self.manifest_path)?;
+        let meta = guest::metadata(&self.manifest_path)?;
+        let guest = project::select_guest(&self.manifest_path, &meta, self.package, self.bin, self.release)?;
+        let workspace = Workspace::from_metadata(&meta)?;
         eprintln!("building guest `{}` ({} profile) for the {route} route", guest.bin, guest.profile());
         let program = route.build(&guest, &workspace)?;
         Ok((route, program))

@@ -2,25 +2,15 @@
 //! `new` template.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 
 use crate::guest::GuestCrate;
 
 /// Resolves `-p`/`--bin` against the workspace of `manifest` the way cargo does: the package
-/// of the manifest's directory (or the only package), and its only binary.
-pub fn select_guest(manifest: &Path, package: Option<String>, bin: Option<String>, release: bool) -> Result<GuestCrate> {
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
-        .arg(manifest)
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running cargo metadata")?;
-    if !out.status.success() {
-        bail!("cargo metadata failed for {} (is this a guest crate?)", manifest.display());
-    }
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+/// of the manifest's directory (or the only package), and its only binary. `meta` is that
+/// workspace's `cargo metadata`.
+pub fn select_guest(manifest: &Path, meta: &serde_json::Value, package: Option<String>, bin: Option<String>, release: bool) -> Result<GuestCrate> {
     let packages = meta["packages"].as_array().cloned().unwrap_or_default();
     let manifest_abs = std::fs::canonicalize(manifest).unwrap_or_else(|_| manifest.to_path_buf());
     let chosen = match &package {

@@ -17,6 +17,7 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::{Context, FinalizedRelocTarget};
 use zisk_wasm_environ::memory_map::{STACK_LIMIT, STACK_TOP};
 use zisk_wasm_environ::driver::Invocation;
+use zisk_wasm_environ::entry::{self, Entry, EntryError};
 use zisk_wasm_environ::names::{resolve, DataSymbol, Intrinsic, NS_BUILTIN, NS_DATA, NS_DRIVER, NS_INTRINSIC, NS_WASM_FUNC};
 use zisk_wasm_environ::{translate, EnvironError, Options};
 
@@ -35,6 +36,8 @@ pub enum ClRiscvError {
     Codegen { function: String, what: String },
     #[error("module has no entry point: export a function `_start` (or declare a start function)")]
     NoEntry,
+    #[error("the entry function `_start` must take no parameters")]
+    BadEntry,
     #[error("unsupported relocation {kind} in {function}")]
     Relocation { function: String, kind: String },
 }
@@ -93,25 +96,11 @@ pub fn compile_with_driver(wasm: &[u8], invocations: &[Invocation]) -> Result<Ve
 fn compile_entry(wasm: &[u8], driver: Option<&[Invocation]>) -> Result<Vec<u8>, ClRiscvError> {
     let translation = translate(wasm, &Options::default(), &zisk_wasm_runtime_shim::ZiskHost)?;
     let info = &translation.info;
-    let mut entry_calls = Vec::new();
-    if let Some(start) = info.start {
-        entry_calls.push((NS_WASM_FUNC, start.as_u32()));
-    }
-    let driver_clif = match driver {
-        Some(invocations) => {
-            entry_calls.push((NS_DRIVER, 0));
-            Some(zisk_wasm_environ::driver::build(info, invocations)?)
-        }
-        None => {
-            if let Some(f) = info.exported_func("_start") {
-                entry_calls.push((NS_WASM_FUNC, f.as_u32()));
-            }
-            None
-        }
-    };
-    if entry_calls.is_empty() {
-        return Err(ClRiscvError::NoEntry);
-    }
+    let Entry { calls: entry_calls, driver: driver_clif } = entry::plan(info, driver).map_err(|e| match e {
+        EntryError::NoEntry => ClRiscvError::NoEntry,
+        EntryError::BadEntry => ClRiscvError::BadEntry,
+        EntryError::Environ(e) => ClRiscvError::Environ(e),
+    })?;
     let isa = riscv_isa()?;
 
     let mut functions: BTreeMap<(u32, u32), CompiledFunction> = BTreeMap::new();

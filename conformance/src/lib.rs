@@ -43,6 +43,7 @@ impl Route for ClRiscv {
         let elf = zisk_wasm_cl_riscv::compile_with_driver(wasm, invocations).map_err(|e| match e {
             ClRiscvError::Environ(e) => BackendError::Environ(e),
             ClRiscvError::NoEntry => BackendError::NoEntry,
+            ClRiscvError::BadEntry => BackendError::BadEntry,
             other => BackendError::Internal { function: "cl-riscv".into(), what: other.to_string() },
         })?;
         let path = dir.join("program-riscv.elf");

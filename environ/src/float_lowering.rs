@@ -351,6 +351,17 @@ impl Reencode for RuntimeRewriter {
     }
 }
 
+/// Closes the code section after the guest's last body: the runtime's bodies follow them.
+fn finish_code(module: &mut Module, code: &mut Option<(CodeSection, u32)>, placer: &mut RuntimeRewriter, rt: &Runtime) -> Result<(), String> {
+    if let Some((mut section, _)) = code.take() {
+        for (_, body) in &rt.functions {
+            placer.parse_function_body(&mut section, body.clone()).map_err(|e| e.to_string())?;
+        }
+        module.section(&section);
+    }
+    Ok(())
+}
+
 /// Counts the guest's declarations the index shifts depend on.
 fn census(wasm: &[u8]) -> Result<(u32, u32, u32), wp::BinaryReaderError> {
     let (mut types, mut imported, mut defined) = (0, 0, 0);
@@ -390,7 +401,8 @@ fn rewrite<'w>(wasm: &'w [u8], runtime: Option<&Runtime>, guest_types: u32, impo
     let mut placer = RuntimeRewriter::new(&guest);
     let mut module = Module::new();
     let mut imports_done = false;
-    let mut code: Option<CodeSection> = None;
+    // The code section being rebuilt and how many guest bodies it still expects.
+    let mut code: Option<(CodeSection, u32)> = None;
     let err = |e: reencode::Error<String>| e.to_string();
 
     let runtime_imports = |section: &mut ImportSection, placer: &mut RuntimeRewriter| -> Result<(), String> {
@@ -402,17 +414,6 @@ fn rewrite<'w>(wasm: &'w [u8], runtime: Option<&Runtime>, guest_types: u32, impo
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(|e| e.to_string())?;
-        if let Some(section) = code.take() {
-            if !matches!(payload, Payload::CodeSectionEntry(_)) {
-                let mut section = section;
-                for (_, body) in &rt.functions {
-                    placer.parse_function_body(&mut section, body.clone()).map_err(err)?;
-                }
-                module.section(&section);
-            } else {
-                code = Some(section);
-            }
-        }
         match payload {
             Payload::Version { .. } | Payload::End(_) => {}
             Payload::TypeSection(s) => {
@@ -478,10 +479,19 @@ fn rewrite<'w>(wasm: &'w [u8], runtime: Option<&Runtime>, guest_types: u32, impo
             Payload::DataCountSection { count, .. } => {
                 module.section(&wasm_encoder::DataCountSection { count });
             }
-            Payload::CodeSectionStart { .. } => code = Some(CodeSection::new()),
+            Payload::CodeSectionStart { count, .. } => {
+                code = Some((CodeSection::new(), count));
+                if count == 0 {
+                    finish_code(&mut module, &mut code, &mut placer, rt)?;
+                }
+            }
             Payload::CodeSectionEntry(body) => {
-                let section = code.as_mut().ok_or("code entry outside the code section")?;
+                let (section, left) = code.as_mut().ok_or("code entry outside the code section")?;
                 guest.parse_function_body(section, body).map_err(err)?;
+                *left -= 1;
+                if *left == 0 {
+                    finish_code(&mut module, &mut code, &mut placer, rt)?;
+                }
             }
             Payload::DataSection(s) => {
                 let mut data = wasm_encoder::DataSection::new();
@@ -497,12 +507,6 @@ fn rewrite<'w>(wasm: &'w [u8], runtime: Option<&Runtime>, guest_types: u32, impo
             },
             other => return Err(format!("unexpected section {other:?}")),
         }
-    }
-    if let Some(mut section) = code.take() {
-        for (_, body) in &rt.functions {
-            placer.parse_function_body(&mut section, body.clone()).map_err(err)?;
-        }
-        module.section(&section);
     }
     if !guest.saw_float {
         return Ok(Cow::Borrowed(wasm));

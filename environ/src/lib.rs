@@ -11,6 +11,7 @@
 
 pub mod builtins;
 pub mod driver;
+pub mod entry;
 pub mod float_lowering;
 mod error;
 mod func_env;

@@ -38,6 +38,18 @@ macro_rules! ieee_format {
                 a | QUIET
             }
 
+            /// The result of a two-operand operation with a NaN operand: the first NaN, quieted.
+            #[inline(always)]
+            fn nan_operand(a: U, b: U) -> Option<U> {
+                if is_nan(a) {
+                    Some(quiet(a))
+                } else if is_nan(b) {
+                    Some(quiet(b))
+                } else {
+                    None
+                }
+            }
+
             /// `m >> shift` with the bits shifted out folded into bit 0 (sticky).
             #[inline(always)]
             fn shift_right_sticky(m: U, shift: u32) -> U {
@@ -103,11 +115,8 @@ macro_rules! ieee_format {
 
             pub fn add(a: U, b: U) -> U {
                 let (aa, ba) = (a & ABS, b & ABS);
-                if aa > INF {
-                    return quiet(a);
-                }
-                if ba > INF {
-                    return quiet(b);
+                if let Some(nan) = nan_operand(a, b) {
+                    return nan;
                 }
                 if aa == INF {
                     return if ba == INF && (a ^ b) & SIGN != 0 { NAN } else { a };
@@ -154,11 +163,8 @@ macro_rules! ieee_format {
             pub fn mul(a: U, b: U) -> U {
                 let (aa, ba) = (a & ABS, b & ABS);
                 let sign = (a ^ b) & SIGN;
-                if aa > INF {
-                    return quiet(a);
-                }
-                if ba > INF {
-                    return quiet(b);
+                if let Some(nan) = nan_operand(a, b) {
+                    return nan;
                 }
                 if aa == INF {
                     return if ba == 0 { NAN } else { sign | INF };
@@ -186,11 +192,8 @@ macro_rules! ieee_format {
             pub fn div(a: U, b: U) -> U {
                 let (aa, ba) = (a & ABS, b & ABS);
                 let sign = (a ^ b) & SIGN;
-                if aa > INF {
-                    return quiet(a);
-                }
-                if ba > INF {
-                    return quiet(b);
+                if let Some(nan) = nan_operand(a, b) {
+                    return nan;
                 }
                 if aa == INF {
                     return if ba == INF { NAN } else { sign | INF };
@@ -282,11 +285,8 @@ macro_rules! ieee_format {
             }
 
             pub fn min(a: U, b: U) -> U {
-                if is_nan(a) {
-                    return quiet(a);
-                }
-                if is_nan(b) {
-                    return quiet(b);
+                if let Some(nan) = nan_operand(a, b) {
+                    return nan;
                 }
                 if (a | b) & ABS == 0 {
                     return a | b;
@@ -299,11 +299,8 @@ macro_rules! ieee_format {
             }
 
             pub fn max(a: U, b: U) -> U {
-                if is_nan(a) {
-                    return quiet(a);
-                }
-                if is_nan(b) {
-                    return quiet(b);
+                if let Some(nan) = nan_operand(a, b) {
+                    return nan;
                 }
                 if (a | b) & ABS == 0 {
                     return a & b;
