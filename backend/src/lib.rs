@@ -11,6 +11,7 @@ mod local_cse;
 pub mod isa;
 pub mod link;
 mod optimize;
+mod trap_blocks;
 
 pub use optimize::MidEnd;
 

@@ -12,9 +12,10 @@
 //! overlaps the instance area, globals or tables (see `environ::memory_map`).
 //!
 //! With the operands shared, a bounds check of an index already checked against the same
-//! bound with at least as large a margin cannot fail: its branch becomes a jump, and the
-//! compares left unused are deleted. (Nothing moves: a check is only ever dropped, never
-//! hoisted, so traps happen exactly where WebAssembly says.)
+//! bound with at least as large a margin cannot fail, nor can a conditional trap on a condition
+//! an earlier one already tested: such traps are deleted, and the compares left unused too.
+//! (Nothing moves: a check is only ever dropped, never hoisted, so traps happen exactly where
+//! WebAssembly says.) Conditional traps are single instructions here (`trap_blocks.rs`).
 
 use std::collections::HashMap;
 
@@ -31,6 +32,8 @@ struct Tables {
     /// Bounds checks passed: (index, bound) → the largest `k` with `index <= bound - k` known.
     /// A later check of the same index against the same bound with a `k` no larger cannot fail.
     checked: HashMap<(ir::Value, ir::Value), i64>,
+    /// Conditions of traps passed: `trapnz c` leaves c known zero, `trapz c` known non-zero.
+    passed: HashMap<ir::Value, bool>,
 }
 
 /// What identifies a computation: opcode, result type, operand values and immediates (the
@@ -47,11 +50,12 @@ pub fn run(func: &mut ir::Function) {
             (Some(p), None) if p.block != block => at_end.get(&p.block).cloned().unwrap_or_default(),
             _ => Tables::default(),
         };
-        let Tables { mut pure, mut loads, mut checked } = tables;
-        if pure.len() + loads.len() + checked.len() > MAX_ENTRIES {
+        let Tables { mut pure, mut loads, mut checked, mut passed } = tables;
+        if pure.len() + loads.len() + checked.len() + passed.len() > MAX_ENTRIES {
             pure.clear();
             loads.clear();
             checked.clear();
+            passed.clear();
         }
         let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
         for inst in insts {
@@ -60,15 +64,22 @@ pub fn run(func: &mut ir::Function) {
             func.dfg.inst_args_mut(inst).copy_from_slice(&args);
             let data = func.dfg.insts[inst];
             let opcode = data.opcode();
-            if let Some((key, k)) = bounds_check(func, inst) {
-                if checked.get(&key).is_some_and(|&known| known >= k) {
-                    // Passed already with a larger margin: fall through to the access.
-                    let InstructionData::Brif { blocks, .. } = data else { unreachable!() };
-                    func.dfg.insts[inst] = InstructionData::Jump { opcode: Opcode::Jump, destination: blocks[1] };
-                } else {
+            if let InstructionData::CondTrap { opcode, arg, .. } = data {
+                let nonzero_after = opcode == Opcode::Trapz;
+                if passed.get(&arg) == Some(&nonzero_after) {
+                    func.layout.remove_inst(inst);
+                    continue;
+                }
+                if let Some((key, k)) = bounds_check(func, inst) {
+                    if checked.get(&key).is_some_and(|&known| known >= k) {
+                        // Passed already with a larger margin.
+                        func.layout.remove_inst(inst);
+                        continue;
+                    }
                     let best = checked.get(&key).copied().unwrap_or(i64::MIN).max(k);
                     checked.insert(key, best);
                 }
+                passed.insert(arg, nonzero_after);
                 continue;
             }
             if opcode.is_call() {
@@ -110,7 +121,7 @@ pub fn run(func: &mut ir::Function) {
             }
         }
         if cfg.succ_iter(block).any(|s| cfg.pred_iter(s).count() == 1) {
-            at_end.insert(block, Tables { pure, loads, checked });
+            at_end.insert(block, Tables { pure, loads, checked, passed });
         }
     }
     // Branch arguments and other blocks may still name removed values.
@@ -150,20 +161,22 @@ fn remove_dead_pure(func: &mut ir::Function) {
     }
 }
 
-/// `brif (icmp ugt index, (isub bound, k)), <trap heap_oob>, next`: the dynamic bounds check
-/// the environ emits. Returns ((index, bound), k). Facts about it hold only on the `next` edge,
-/// which is where the extended block continues.
+/// `trapnz (icmp ugt index, (isub bound, k)), heap_oob` — the dynamic bounds check the environ
+/// emits — or `trapnz (icmp uge index, bound), heap_oob` (the same with k = 1, as Cranelift
+/// writes it for one-byte accesses). Returns ((index, bound), k).
 fn bounds_check(func: &ir::Function, inst: ir::Inst) -> Option<((ir::Value, ir::Value), i64)> {
-    let InstructionData::Brif { arg, blocks, .. } = func.dfg.insts[inst] else { return None };
-    let trap_block = blocks[0].block(&func.dfg.value_lists);
-    let first = func.layout.first_inst(trap_block)?;
-    if !matches!(func.dfg.insts[first], InstructionData::Trap { code: ir::TrapCode::HeapOutOfBounds, .. }) {
+    let InstructionData::CondTrap { opcode: Opcode::Trapnz, arg, code: ir::TrapCode::HeapOutOfBounds } = func.dfg.insts[inst] else {
         return None;
-    }
+    };
     let cond = func.dfg.resolve_aliases(arg);
     let icmp = func.dfg.value_def(cond).inst()?;
-    let InstructionData::IntCompare { cond: ir::condcodes::IntCC::UnsignedGreaterThan, args: [index, limit], .. } = func.dfg.insts[icmp] else {
-        return None;
+    use ir::condcodes::IntCC;
+    let (index, limit) = match func.dfg.insts[icmp] {
+        InstructionData::IntCompare { cond: IntCC::UnsignedGreaterThanOrEqual, args: [index, bound], .. } => {
+            return Some(((func.dfg.resolve_aliases(index), func.dfg.resolve_aliases(bound)), 1));
+        }
+        InstructionData::IntCompare { cond: IntCC::UnsignedGreaterThan, args: [index, limit], .. } => (index, limit),
+        _ => return None,
     };
     let sub = func.dfg.value_def(func.dfg.resolve_aliases(limit)).inst()?;
     let InstructionData::Binary { opcode: Opcode::Isub, args: [bound, k] } = func.dfg.insts[sub] else { return None };

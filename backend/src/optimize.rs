@@ -10,7 +10,8 @@
 //! fibonacci(10^6): iter_sha 217,858 vs 218,214 steps, iter_keccak 686,328 vs 509,455,
 //! fibonacci 5,252,580 vs 1,253,062 (egraph vs legalize-only).
 //!
-//! After legalization our own CSE over extended basic blocks runs (`local_cse.rs`): without
+//! After legalization, conditional traps become single instructions again and the blocks they
+//! split are joined (`trap_blocks.rs`); then our own CSE over extended basic blocks runs (`local_cse.rs`): without
 //! GVN every checked memory access would recompute its index extension and reload the memory
 //! bound.
 
@@ -53,6 +54,7 @@ pub fn optimize(func: ir::Function, name: &str, mid_end: MidEnd) -> Result<ir::F
     let mut ctx = Context::for_function(func);
     ctx.optimize(isa.as_ref(), &mut ControlPlane::default())
         .map_err(|e| BackendError::Optimizer { function: name.to_string(), what: format!("{e:?}") })?;
+    crate::trap_blocks::run(&mut ctx.func);
     if mid_end == MidEnd::Legalize {
         crate::local_cse::run(&mut ctx.func);
     }

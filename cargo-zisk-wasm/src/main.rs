@@ -59,7 +59,8 @@ enum Cmd {
         /// The isa_benchmarks workspace manifest.
         #[arg(long)]
         manifest_path: Option<PathBuf>,
-        /// Where to write REPORT.md and report.svg (default: beside the manifest, full runs only).
+        /// Where to write REPORT.md and report.svg (default: beside the manifest, and only for a
+        /// full run: all benchmarks, all routes, full inputs).
         #[arg(long)]
         report_dir: Option<PathBuf>,
     },
@@ -161,8 +162,11 @@ fn run(cli: Cli) -> Result<()> {
                 None => bench::default_manifest()?,
             };
             let size = if quick { bench::Size::Quick } else { bench::Size::Full };
+            // A partial run (small inputs, or only some benchmarks or routes) must not replace
+            // the full report: it is only printed unless a directory is named.
+            let full = !quick && only.is_empty() && routes.is_empty();
             let report_dir = report_dir.or_else(|| {
-                (!quick).then(|| manifest.parent().unwrap_or(".".as_ref()).to_path_buf())
+                full.then(|| manifest.parent().unwrap_or(".".as_ref()).to_path_buf())
             });
             let routes = if routes.is_empty() { Route::ALL.to_vec() } else { routes };
             bench::run(&bench::BenchConfig { manifest, size, only, routes, report_dir })?;

@@ -355,7 +355,8 @@ impl Emitter<'_> {
             MInst::TrapIf { cmp, code } => {
                 let (ca, cb) = (src(&cmp.a, &mut next), src(&cmp.b, &mut next));
                 let l = self.labels.trap(*code);
-                self.push(ZInst::new(cmp.op, ca, b_of(cb)).then(Next::Branch(Target::Label(l), Target::Rel(4))));
+                let (on_flag, otherwise) = if cmp.negated { (Target::Rel(4), Target::Label(l)) } else { (Target::Label(l), Target::Rel(4)) };
+                self.push(ZInst::new(cmp.op, ca, b_of(cb)).then(Next::Branch(on_flag, otherwise)));
             }
         }
     }

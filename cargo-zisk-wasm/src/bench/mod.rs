@@ -47,7 +47,8 @@ pub struct BenchConfig {
 pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
     let emu = Ziskemu::locate()?;
     let workspace = Workspace::of(&config.manifest)?;
-    let mut benches = suite::all(config.size);
+    let workspace_dir = config.manifest.parent().unwrap_or(Path::new("."));
+    let mut benches = suite::all(config.size, workspace_dir)?;
     if !config.only.is_empty() {
         for name in &config.only {
             if !benches.iter().any(|b| b.name == name) {

@@ -1,5 +1,12 @@
 //! The benchmark programs of isa_benchmarks/ and their inputs.
 
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// eth_block's input: rsp's witness of mainnet block 18,884,864, kept beside the guest.
+const ETH_BLOCK_WITNESS: &str = "eth_block/data/18884864.bin";
+
 /// One benchmark: a guest binary in the isa_benchmarks workspace and its input.
 #[derive(Debug, Clone)]
 pub struct Benchmark {
@@ -19,18 +26,32 @@ pub enum Size {
     Quick,
 }
 
-pub fn all(size: Size) -> Vec<Benchmark> {
+/// The benchmarks; `workspace_dir` is the isa_benchmarks folder (eth_block's witness lives there).
+/// eth_block is only in the full set: at ~0.3–0.8G steps per route it is too slow for `--quick`,
+/// whose suite checks the block on the host instead (isa_benchmarks/eth_block/tests/host.rs).
+pub fn all(size: Size, workspace_dir: &Path) -> Result<Vec<Benchmark>> {
     let (fib_n, hash_n): (u64, u64) = match size {
         Size::Full => (1_000_000, 10_000),
         Size::Quick => (1_000, 10),
     };
     let n_input = |n: u64| n.to_le_bytes().to_vec();
-    vec![
+    let mut benches = vec![
         Benchmark { name: "fibonacci", package: "fibonacci", workload: format!("n = {fib_n}, u64 wrapping"), input: n_input(fib_n) },
         Benchmark { name: "iter_sha", package: "iter_sha", workload: format!("SHA-256 × {hash_n} (sha2 crate)"), input: n_input(hash_n) },
         Benchmark { name: "iter_keccak", package: "iter_keccak", workload: format!("Keccak-256 × {hash_n} (sha3 crate)"), input: n_input(hash_n) },
         // Precompile variants: extra rows beside the plain-Rust ones, never substitutes.
         Benchmark { name: "iter_sha_precompile", package: "iter_sha_precompile", workload: format!("SHA-256 × {hash_n} (ZisK sha256 precompile)"), input: n_input(hash_n) },
         Benchmark { name: "iter_keccak_precompile", package: "iter_keccak_precompile", workload: format!("Keccak-256 × {hash_n} (ZisK keccak-f precompile)"), input: n_input(hash_n) },
-    ]
+    ];
+    if size == Size::Full {
+        let witness = workspace_dir.join(ETH_BLOCK_WITNESS);
+        let input = std::fs::read(&witness).with_context(|| format!("reading eth_block's witness {}", witness.display()))?;
+        benches.push(Benchmark {
+            name: "eth_block",
+            package: "eth_block",
+            workload: "mainnet block 18,884,864 (30 txs, revm, all header checks)".into(),
+            input,
+        });
+    }
+    Ok(benches)
 }

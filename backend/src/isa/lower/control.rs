@@ -55,6 +55,12 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
             let InstructionData::Trap { code, .. } = data else { unreachable!() };
             cx.emit(MInst::Trap { code });
         }
+        Opcode::Trapnz | Opcode::Trapz => {
+            let InstructionData::CondTrap { arg, code, .. } = data else { unreachable!() };
+            let cmp = cx.condition(arg)?;
+            let cmp = if data.opcode() == Opcode::Trapz { Cmp { negated: !cmp.negated, ..cmp } } else { cmp };
+            emit_trap_if(cx, cmp, code);
+        }
         Opcode::Select | Opcode::SelectSpectreGuard => {
             let args: Vec<_> = func.dfg.inst_args(inst).to_vec();
             let result = func.dfg.first_result(inst);
@@ -89,14 +95,7 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
     Ok(())
 }
 
-/// Traps with `code` when `cmp` holds.
+/// Traps with `code` when `cmp` holds (a negated compare traps when its flag is clear).
 pub fn emit_trap_if(cx: &mut LowerCtx, cmp: Cmp, code: TrapCode) {
-    if cmp.negated {
-        // ZisK's compares have no "not equal": compute the truth value first.
-        let t = cx.new_vreg();
-        cx.emit(MInst::Alu { op: cmp.op, dst: t, a: cmp.a, b: cmp.b });
-        cx.emit(MInst::TrapIf { cmp: Cmp { op: "eq", a: Src::Reg(t), b: Src::Imm(0), negated: false }, code });
-    } else {
-        cx.emit(MInst::TrapIf { cmp, code });
-    }
+    cx.emit(MInst::TrapIf { cmp, code });
 }

@@ -318,7 +318,7 @@ impl<'f> LowerCtx<'f> {
             let mut defined_here = HashSet::new();
             for inst in func.layout.block_insts(block) {
                 let data = &func.dfg.insts[inst];
-                let fusable_user = matches!(data.opcode(), Opcode::Brif | Opcode::Select | Opcode::SelectSpectreGuard);
+                let fusable_user = matches!(data.opcode(), Opcode::Brif | Opcode::Trapnz | Opcode::Trapz | Opcode::Select | Opcode::SelectSpectreGuard);
                 if fusable_user {
                     let cond = func.dfg.resolve_aliases(func.dfg.inst_args(inst)[0]);
                     if defined_here.contains(&cond) && self.use_counts.get(&cond) == Some(&1) {
@@ -369,7 +369,7 @@ impl<'f> LowerCtx<'f> {
             Opcode::Load | Opcode::Uload8 | Opcode::Sload8 | Opcode::Uload16 | Opcode::Sload16
             | Opcode::Uload32 | Opcode::Sload32 | Opcode::Store | Opcode::Istore8
             | Opcode::Istore16 | Opcode::Istore32 => memory::lower(self, inst),
-            Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap
+            Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap | Opcode::Trapnz | Opcode::Trapz
             | Opcode::Select | Opcode::SelectSpectreGuard | Opcode::UaddOverflowTrap => control::lower(self, inst),
             Opcode::Call | Opcode::CallIndirect => call::lower(self, inst),
             _ => alu::lower(self, inst, opcode),
