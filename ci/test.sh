@@ -5,3 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh
 cargo test --workspace --release --locked
+# eth_block's block checks on the host (its ZisK runs are part of the full bench, too slow here).
+cargo test --release --locked --manifest-path isa_benchmarks/Cargo.toml -p eth_block

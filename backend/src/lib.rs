@@ -12,6 +12,7 @@ pub mod isa;
 pub mod link;
 mod optimize;
 mod trap_blocks;
+mod widen_checks;
 
 pub use optimize::MidEnd;
 

@@ -131,7 +131,7 @@ pub fn run(func: &mut ir::Function) {
 
 /// Removes pure instructions (and reusable loads) whose results nothing uses: the compares
 /// and subtractions of the bounds checks made redundant above.
-fn remove_dead_pure(func: &mut ir::Function) {
+pub(crate) fn remove_dead_pure(func: &mut ir::Function) {
     loop {
         let mut used = std::collections::HashSet::new();
         for block in func.layout.blocks() {
@@ -164,7 +164,7 @@ fn remove_dead_pure(func: &mut ir::Function) {
 /// `trapnz (icmp ugt index, (isub bound, k)), heap_oob` — the dynamic bounds check the environ
 /// emits — or `trapnz (icmp uge index, bound), heap_oob` (the same with k = 1, as Cranelift
 /// writes it for one-byte accesses). Returns ((index, bound), k).
-fn bounds_check(func: &ir::Function, inst: ir::Inst) -> Option<((ir::Value, ir::Value), i64)> {
+pub(crate) fn bounds_check(func: &ir::Function, inst: ir::Inst) -> Option<((ir::Value, ir::Value), i64)> {
     let InstructionData::CondTrap { opcode: Opcode::Trapnz, arg, code: ir::TrapCode::HeapOutOfBounds } = func.dfg.insts[inst] else {
         return None;
     };

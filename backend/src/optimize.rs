@@ -13,7 +13,8 @@
 //! After legalization, conditional traps become single instructions again and the blocks they
 //! split are joined (`trap_blocks.rs`); then our own CSE over extended basic blocks runs (`local_cse.rs`): without
 //! GVN every checked memory access would recompute its index extension and reload the memory
-//! bound.
+//! bound. Last, the bounds checks of one pointer in a straight-line run merge into its first
+//! (`widen_checks.rs`).
 
 use std::sync::OnceLock;
 
@@ -58,5 +59,6 @@ pub fn optimize(func: ir::Function, name: &str, mid_end: MidEnd) -> Result<ir::F
     if mid_end == MidEnd::Legalize {
         crate::local_cse::run(&mut ctx.func);
     }
+    crate::widen_checks::run(&mut ctx.func);
     Ok(ctx.func)
 }

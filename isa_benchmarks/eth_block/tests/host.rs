@@ -17,3 +17,23 @@ fn a_tampered_witness_fails_loudly() {
     let err = eth_block::run(&bytes).expect_err("tampered witness accepted");
     assert!(err.0.contains("parent state"), "{err}");
 }
+
+/// Offsets of header fields in the witness (the block header opens the file).
+const GAS_USED_AT: usize = 0x24d;
+const RECEIPTS_ROOT_AT: usize = 0xc4;
+
+#[test]
+fn a_wrong_gas_used_in_the_header_is_caught() {
+    let mut bytes = WITNESS.to_vec();
+    bytes[GAS_USED_AT] ^= 1;
+    let err = eth_block::run(&bytes).expect_err("wrong gas used accepted");
+    assert!(err.0.contains("gas"), "{err}");
+}
+
+#[test]
+fn a_wrong_receipts_root_in_the_header_is_caught() {
+    let mut bytes = WITNESS.to_vec();
+    bytes[RECEIPTS_ROOT_AT] ^= 1;
+    let err = eth_block::run(&bytes).expect_err("wrong receipts root accepted");
+    assert!(err.0.contains("receipts root"), "{err}");
+}
