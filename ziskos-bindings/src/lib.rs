@@ -14,6 +14,14 @@ mod imp;
 #[cfg(all(target_arch = "riscv64", target_os = "none"))]
 pub use ziskos as __ziskos;
 
+#[cfg(all(target_arch = "wasm32", feature = "bump-allocator"))]
+mod bump;
+
+/// With feature `bump-allocator`, wasm32 guests allocate as native ziskos guests do.
+#[cfg(all(target_arch = "wasm32", feature = "bump-allocator"))]
+#[global_allocator]
+static ALLOCATOR: bump::Bump = bump::Bump::new();
+
 use alloc::vec::Vec;
 
 /// The whole first input record (the bytes after ZisK's 8-byte length prefix).
