@@ -52,6 +52,9 @@ pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
     if !config.only.is_empty() {
         for name in &config.only {
             if !benches.iter().any(|b| b.name == name) {
+                if config.size == Size::Quick && suite::all(Size::Full, workspace_dir)?.iter().any(|b| b.name == name) {
+                    bail!("benchmark `{name}` runs at full size only (drop --quick)");
+                }
                 bail!("no benchmark named `{name}`");
             }
         }
