@@ -7,6 +7,7 @@
 
 mod callgraph;
 mod error;
+mod hoist_bound;
 mod local_cse;
 pub mod isa;
 pub mod link;

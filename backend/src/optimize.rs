@@ -56,6 +56,7 @@ pub fn optimize(func: ir::Function, name: &str, mid_end: MidEnd) -> Result<ir::F
     ctx.optimize(isa.as_ref(), &mut ControlPlane::default())
         .map_err(|e| BackendError::Optimizer { function: name.to_string(), what: format!("{e:?}") })?;
     crate::trap_blocks::run(&mut ctx.func);
+    crate::hoist_bound::run(&mut ctx.func);
     if mid_end == MidEnd::Legalize {
         crate::local_cse::run(&mut ctx.func);
     }

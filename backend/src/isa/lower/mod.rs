@@ -458,7 +458,7 @@ pub fn extend_const(c: u64, bits: u32, signed: bool) -> u64 {
     }
 }
 
-fn symbol_address(func: &ir::Function, gv: ir::GlobalValue) -> Option<u64> {
+pub(crate) fn symbol_address(func: &ir::Function, gv: ir::GlobalValue) -> Option<u64> {
     use zisk_wasm_environ::names::{resolve, DataSymbol, NS_DATA};
     match &func.global_values[gv] {
         ir::GlobalValueData::Symbol { name, offset, .. } => match resolve(func, name)? {
