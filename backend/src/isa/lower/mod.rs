@@ -37,6 +37,10 @@ pub(crate) struct LowerCtx<'f> {
     /// `bnot v` (or `bxor v, -1`) values whose only use is a `band`: that `band` becomes
     /// ZisK's `andn`, and the negation is never computed. Maps the negation to `v`.
     folded_not: HashMap<Value, Value>,
+    /// Fused compares of a truth value against zero: (the compare it tests, whether negated).
+    see_through: HashMap<Value, (Value, bool)>,
+    /// Extensions of truth values whose only use was seen through (never computed).
+    skipped: HashSet<Value>,
     block_map: HashMap<ir::Block, MBlock>,
     /// Edge blocks, in creation order, with the block whose branch made them.
     edges: Vec<(MBlock, MBlock)>,
@@ -58,6 +62,8 @@ impl<'f> LowerCtx<'f> {
             use_counts: HashMap::new(),
             address_only: HashSet::new(),
             folded_not: HashMap::new(),
+            see_through: HashMap::new(),
+            skipped: HashSet::new(),
             block_map: HashMap::new(),
             edges: Vec::new(),
             clif_order: Vec::new(),
@@ -183,6 +189,10 @@ impl<'f> LowerCtx<'f> {
     /// A comparison for `cond`, which is a fused `icmp` or any integer (true when nonzero).
     pub fn condition(&mut self, cond: Value) -> Result<Cmp, BackendError> {
         let cond = self.func.dfg.resolve_aliases(cond);
+        if let Some(&(inner, negate)) = self.see_through.get(&cond) {
+            let cmp = self.condition(inner)?;
+            return Ok(Cmp { negated: cmp.negated != negate, ..cmp });
+        }
         if self.is_fused(cond) {
             let inst = self.func.dfg.value_def(cond).unwrap_inst();
             if let InstructionData::IntCompare { cond: cc, args, .. } = self.func.dfg.insts[inst] {
@@ -315,7 +325,7 @@ impl<'f> LowerCtx<'f> {
             }
         }
         for block in func.layout.blocks() {
-            let mut defined_here = HashSet::new();
+            let (mut defined_here, mut extended_here) = (HashSet::new(), HashSet::new());
             for inst in func.layout.block_insts(block) {
                 let data = &func.dfg.insts[inst];
                 let fusable_user = matches!(data.opcode(), Opcode::Brif | Opcode::Trapnz | Opcode::Trapz | Opcode::Select | Opcode::SelectSpectreGuard);
@@ -323,11 +333,73 @@ impl<'f> LowerCtx<'f> {
                     let cond = func.dfg.resolve_aliases(func.dfg.inst_args(inst)[0]);
                     if defined_here.contains(&cond) && self.use_counts.get(&cond) == Some(&1) {
                         self.fused.insert(cond);
+                    } else if let Some(inner) = self.extended_compare(cond, &defined_here, &extended_here) {
+                        // `brif (uextend (icmp …))`, as WebAssembly's i32 truth values come.
+                        self.see_through.insert(cond, (inner, false));
+                        self.skipped.insert(cond);
+                        self.fused.insert(inner);
                     }
                 }
-                if data.opcode() == Opcode::Icmp {
-                    defined_here.insert(func.dfg.first_result(inst));
+                match data.opcode() {
+                    Opcode::Icmp => {
+                        defined_here.insert(func.dfg.first_result(inst));
+                    }
+                    Opcode::Uextend => {
+                        extended_here.insert(func.dfg.first_result(inst));
+                    }
+                    _ => {}
                 }
+            }
+        }
+        self.see_through_compares();
+    }
+
+    /// `icmp` when `v` is a single-use `uextend` of a single-use `icmp` defined in this block.
+    fn extended_compare(&self, v: Value, defined_here: &HashSet<Value>, extended_here: &HashSet<Value>) -> Option<Value> {
+        let func = self.func;
+        let def = func.dfg.value_def(v).inst()?;
+        let InstructionData::Unary { opcode: Opcode::Uextend, arg } = func.dfg.insts[def] else { return None };
+        let inner = func.dfg.resolve_aliases(arg);
+        let single = |x: Value| self.use_counts.get(&x) == Some(&1);
+        (single(v) && single(inner) && defined_here.contains(&inner) && extended_here.contains(&v)).then_some(inner)
+    }
+
+    /// WebAssembly tests `x != y` as `eqz (eq x y)` and exits loops on `eqz (eqz n)`: a fused
+    /// compare of a truth value against zero branches on the compare that made the value
+    /// (negated for `eq`), which is then never materialized. Chains are followed down.
+    fn see_through_compares(&mut self) {
+        use ir::condcodes::IntCC;
+        let func = self.func;
+        let single_use = |cx: &Self, v: Value| cx.use_counts.get(&v) == Some(&1);
+        let outer: Vec<Value> = self.fused.iter().copied().collect();
+        for mut c in outer {
+            loop {
+                let def = func.dfg.value_def(c).unwrap_inst();
+                let InstructionData::IntCompare { cond: cc @ (IntCC::Equal | IntCC::NotEqual), args: [x, zero], .. } = func.dfg.insts[def] else {
+                    break;
+                };
+                let x = func.dfg.resolve_aliases(x);
+                if self.consts.get(&func.dfg.resolve_aliases(zero)) != Some(&0) || !single_use(self, x) {
+                    break;
+                }
+                let Some(x_def) = func.dfg.value_def(x).inst() else { break };
+                let (inner, extension) = match func.dfg.insts[x_def] {
+                    InstructionData::Unary { opcode: Opcode::Uextend, arg } => (func.dfg.resolve_aliases(arg), Some(x)),
+                    InstructionData::IntCompare { .. } => (x, None),
+                    _ => break,
+                };
+                let Some(inner_def) = func.dfg.value_def(inner).inst() else { break };
+                let same_block = func.layout.inst_block(inner_def) == func.layout.inst_block(def)
+                    && func.layout.inst_block(x_def) == func.layout.inst_block(def);
+                if func.dfg.insts[inner_def].opcode() != Opcode::Icmp || !single_use(self, inner) || !same_block {
+                    break;
+                }
+                self.see_through.insert(c, (inner, cc == IntCC::Equal));
+                self.fused.insert(inner);
+                if let Some(e) = extension {
+                    self.skipped.insert(e);
+                }
+                c = inner;
             }
         }
     }
@@ -364,6 +436,7 @@ impl<'f> LowerCtx<'f> {
         match opcode {
             Opcode::Iconst | Opcode::SymbolValue | Opcode::Nop => Ok(()),
             Opcode::Icmp if self.is_fused(self.func.dfg.first_result(inst)) => Ok(()),
+            Opcode::Uextend if self.skipped.contains(&self.func.dfg.first_result(inst)) => Ok(()),
             Opcode::Iadd if self.address_only.contains(&self.func.dfg.first_result(inst)) => Ok(()),
             Opcode::Bnot | Opcode::Bxor if self.folded_not.contains_key(&self.func.dfg.first_result(inst)) => Ok(()),
             Opcode::Load | Opcode::Uload8 | Opcode::Sload8 | Opcode::Uload16 | Opcode::Sload16
