@@ -21,7 +21,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 #[test]
-fn quick_bench_runs_fibonacci_on_native_and_wasm2zisk_with_equal_outputs() {
+fn quick_bench_runs_the_small_benchmarks_on_every_route_with_equal_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let out = cli(&["bench", "--quick", "--report-dir", dir.path().to_str().unwrap()]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
@@ -29,12 +29,15 @@ fn quick_bench_runs_fibonacci_on_native_and_wasm2zisk_with_equal_outputs() {
     // F(1000) mod 2^64, little-endian: the host build and both ZisK routes agree on it.
     let expected = hex_le(fib(1000));
     assert!(stdout.contains(&format!("- fibonacci: `{expected}`")), "{stdout}");
-    for route in ["native", "wasm2zisk"] {
-        let row = stdout
-            .lines()
-            .find(|l| l.starts_with(&format!("| fibonacci | n = 1000, u64 wrapping | {route} |")))
-            .unwrap_or_else(|| panic!("no {route} row in:\n{stdout}"));
-        assert!(!row.contains("failed"), "{row}");
+    // Every route ran fibonacci and iter_sha (bench itself fails on differing outputs).
+    for bench in ["fibonacci | n = 1000, u64 wrapping", "iter_sha | SHA-256 × 10 (sha2 crate)"] {
+        for route in ["direct", "cl-riscv", "native", "wasm2zisk"] {
+            let row = stdout
+                .lines()
+                .find(|l| l.starts_with(&format!("| {bench} | {route} |")))
+                .unwrap_or_else(|| panic!("no {bench} {route} row in:\n{stdout}"));
+            assert!(!row.contains("failed"), "{row}");
+        }
     }
     let report = std::fs::read_to_string(dir.path().join("REPORT.md")).unwrap();
     assert_eq!(report.trim(), stdout.trim());
