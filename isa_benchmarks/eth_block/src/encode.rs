@@ -88,38 +88,33 @@ pub fn header_hash(h: &Header) -> B256 {
 
 /// The transaction's fields before the signature, in its type's order.
 fn unsigned_fields(tx: &Transaction, out: &mut Vec<u8>) {
+    let call = tx.call();
+    // The types differ up to the gas limit: chain id (typed ones), nonce, fee fields.
     match tx {
         Transaction::Legacy(t) => {
-            t.nonce.encode(out);
+            call.nonce.encode(out);
             t.gas_price.encode(out);
-            t.gas_limit.encode(out);
-            to(out, &t.to);
-            t.value.encode(out);
-            t.input.encode(out);
         }
         Transaction::Eip2930(t) => {
             t.chain_id.encode(out);
-            t.nonce.encode(out);
+            call.nonce.encode(out);
             t.gas_price.encode(out);
-            t.gas_limit.encode(out);
-            to(out, &t.to);
-            t.value.encode(out);
-            t.input.encode(out);
-            access_list(out, &t.access_list);
         }
         Transaction::Eip1559(t) => {
             t.chain_id.encode(out);
-            t.nonce.encode(out);
+            call.nonce.encode(out);
             t.max_priority_fee_per_gas.encode(out);
             t.max_fee_per_gas.encode(out);
-            t.gas_limit.encode(out);
-            to(out, &t.to);
-            t.value.encode(out);
-            t.input.encode(out);
-            access_list(out, &t.access_list);
         }
         Transaction::Eip4844(never) => match *never {},
         Transaction::Eip7702(never) => match *never {},
+    }
+    call.gas_limit.encode(out);
+    to(out, &call.to);
+    call.value.encode(out);
+    call.input.encode(out);
+    if tx_type(tx).is_some() {
+        access_list(out, call.access_list);
     }
 }
 

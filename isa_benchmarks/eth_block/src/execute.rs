@@ -189,41 +189,34 @@ fn run_transactions(
 }
 
 fn tx_env(tx: &Transaction, caller: Address) -> Result<TxEnv, BlockError> {
-    let kind = |to: Option<Address>| to.map_or(TxKind::Create, TxKind::Call);
-    let access = |items: &[crate::witness::AccessListItem]| {
-        items.iter().map(|i| AccessListItem { address: i.address, storage_keys: i.storage_keys.clone() }).collect()
+    let call = tx.call();
+    let mut env = TxEnv {
+        caller,
+        gas_limit: call.gas_limit,
+        transact_to: call.to.map_or(TxKind::Create, TxKind::Call),
+        value: call.value,
+        data: call.input.clone(),
+        nonce: Some(call.nonce),
+        access_list: call
+            .access_list
+            .iter()
+            .map(|i| AccessListItem { address: i.address, storage_keys: i.storage_keys.clone() })
+            .collect(),
+        ..TxEnv::default()
     };
-    let mut env = TxEnv { caller, ..TxEnv::default() };
     match tx {
         Transaction::Legacy(t) => {
-            env.gas_limit = t.gas_limit;
             env.gas_price = U256::from(t.gas_price);
-            env.transact_to = kind(t.to);
-            env.value = t.value;
-            env.data = t.input.clone();
-            env.nonce = Some(t.nonce);
             env.chain_id = t.chain_id;
         }
         Transaction::Eip2930(t) => {
-            env.gas_limit = t.gas_limit;
             env.gas_price = U256::from(t.gas_price);
-            env.transact_to = kind(t.to);
-            env.value = t.value;
-            env.data = t.input.clone();
-            env.nonce = Some(t.nonce);
             env.chain_id = Some(t.chain_id);
-            env.access_list = access(&t.access_list);
         }
         Transaction::Eip1559(t) => {
-            env.gas_limit = t.gas_limit;
             env.gas_price = U256::from(t.max_fee_per_gas);
             env.gas_priority_fee = Some(U256::from(t.max_priority_fee_per_gas));
-            env.transact_to = kind(t.to);
-            env.value = t.value;
-            env.data = t.input.clone();
-            env.nonce = Some(t.nonce);
             env.chain_id = Some(t.chain_id);
-            env.access_list = access(&t.access_list);
         }
         Transaction::Eip4844(never) => match *never {},
         Transaction::Eip7702(never) => match *never {},

@@ -75,6 +75,45 @@ pub enum Transaction {
     Eip7702(Eip7702Tx),
 }
 
+/// What every transaction type has, whatever its fee fields.
+pub struct Call<'a> {
+    pub nonce: u64,
+    pub gas_limit: u64,
+    pub to: Option<Address>,
+    pub value: U256,
+    pub input: &'a Bytes,
+    /// Empty for legacy transactions.
+    pub access_list: &'a [AccessListItem],
+}
+
+impl Transaction {
+    pub fn call(&self) -> Call<'_> {
+        match self {
+            Transaction::Legacy(t) => {
+                Call { nonce: t.nonce, gas_limit: t.gas_limit, to: t.to, value: t.value, input: &t.input, access_list: &[] }
+            }
+            Transaction::Eip2930(t) => Call {
+                nonce: t.nonce,
+                gas_limit: t.gas_limit,
+                to: t.to,
+                value: t.value,
+                input: &t.input,
+                access_list: &t.access_list,
+            },
+            Transaction::Eip1559(t) => Call {
+                nonce: t.nonce,
+                gas_limit: t.gas_limit,
+                to: t.to,
+                value: t.value,
+                input: &t.input,
+                access_list: &t.access_list,
+            },
+            Transaction::Eip4844(never) => match *never {},
+            Transaction::Eip7702(never) => match *never {},
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct TxLegacy {
     pub chain_id: Option<u64>,
