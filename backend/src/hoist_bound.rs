@@ -14,6 +14,7 @@ use cranelift_codegen::loop_analysis::LoopAnalysis;
 use zisk_wasm_environ::memory_map::MEMORY_BOUND_ADDR;
 
 use crate::isa::lower::symbol_address;
+use crate::local_cse::iconst_value;
 
 pub fn run(func: &mut ir::Function) {
     let cfg = ControlFlowGraph::with_function(func);
@@ -79,12 +80,7 @@ fn invariant(func: &ir::Function, inst: ir::Inst, hoisted: &HashSet<ir::Value>) 
         InstructionData::Load { opcode: Opcode::Load, arg, flags, offset } => {
             flags.notrap() && i32::from(offset) == 0 && is_hoisted(arg)
         }
-        InstructionData::Binary { opcode: Opcode::Isub, args: [bound, k] } => is_hoisted(bound) && is_const(func, k),
+        InstructionData::Binary { opcode: Opcode::Isub, args: [bound, k] } => is_hoisted(bound) && iconst_value(func, k).is_some(),
         _ => false,
     }
-}
-
-fn is_const(func: &ir::Function, v: ir::Value) -> bool {
-    let v = func.dfg.resolve_aliases(v);
-    matches!(func.dfg.value_def(v).inst().map(|i| &func.dfg.insts[i]), Some(InstructionData::UnaryImm { opcode: Opcode::Iconst, .. }))
 }

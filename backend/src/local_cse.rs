@@ -180,9 +180,15 @@ pub(crate) fn bounds_check(func: &ir::Function, inst: ir::Inst) -> Option<((ir::
     };
     let sub = func.dfg.value_def(func.dfg.resolve_aliases(limit)).inst()?;
     let InstructionData::Binary { opcode: Opcode::Isub, args: [bound, k] } = func.dfg.insts[sub] else { return None };
-    let k_inst = func.dfg.value_def(func.dfg.resolve_aliases(k)).inst()?;
-    let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } = func.dfg.insts[k_inst] else { return None };
-    Some(((func.dfg.resolve_aliases(index), func.dfg.resolve_aliases(bound)), imm.bits()))
+    Some(((func.dfg.resolve_aliases(index), func.dfg.resolve_aliases(bound)), iconst_value(func, k)?))
+}
+
+/// The immediate when `v` is an `iconst` (as Cranelift stores it, sign-extended to 64 bits).
+pub(crate) fn iconst_value(func: &ir::Function, v: ir::Value) -> Option<i64> {
+    match func.dfg.insts[func.dfg.value_def(func.dfg.resolve_aliases(v)).inst()?] {
+        InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.bits()),
+        _ => None,
+    }
 }
 
 /// Side-effect-free, non-trapping instructions whose result depends only on their operands.

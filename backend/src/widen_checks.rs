@@ -22,7 +22,7 @@ use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::{self, condcodes::IntCC, types, InstBuilder, InstructionData, Opcode};
 use zisk_wasm_environ::memory_map::{LINEAR_MEMORY_ADDR, LINEAR_MEMORY_END};
 
-use crate::local_cse::{bounds_check, remove_dead_pure};
+use crate::local_cse::{bounds_check, iconst_value, remove_dead_pure};
 
 /// Largest constant `c` for which `p + c` cannot wrap once `p` is below the memory bound.
 const MAX_FOLDED_OFFSET: i64 = 1 << 28;
@@ -92,7 +92,7 @@ pub fn run(func: &mut ir::Function) {
             }
             if ends_run(&func.dfg.insts[inst]) {
                 widen(func, run.drain(), &mut limits);
-                // What the run's checks proved may not have been checked after all.
+                // Its entries must name checks of the current run, which `p + c` merges into.
                 checked_pointers.clear();
             }
         }
@@ -119,10 +119,7 @@ fn extension_of(func: &ir::Function, index: ir::Value) -> Option<ir::Value> {
 fn pointer_plus_constant(func: &ir::Function, index: ir::Value) -> Option<(ir::Value, i64)> {
     let sum = extension_of(func, index)?;
     let def = func.dfg.value_def(sum).inst()?;
-    let constant = |v: ir::Value| match func.dfg.insts[func.dfg.value_def(func.dfg.resolve_aliases(v)).inst()?] {
-        InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.bits() as u32 as i64),
-        _ => None,
-    };
+    let constant = |v: ir::Value| iconst_value(func, v).map(|c| c as u32 as i64);
     let (pointer, c) = match func.dfg.insts[def] {
         InstructionData::Binary { opcode: Opcode::Iadd, args: [a, b] } => match (constant(a), constant(b)) {
             (None, Some(c)) => (a, c),

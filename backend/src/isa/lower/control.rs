@@ -1,7 +1,7 @@
 //! Branches, returns, traps and `select`: ZisK compares and branches in one instruction, so
 //! an `icmp` feeding a `brif` or `select` is emitted there (see `LowerCtx::condition`).
 
-use cranelift_codegen::ir::{self, InstructionData, Opcode, TrapCode};
+use cranelift_codegen::ir::{self, InstructionData, Opcode};
 
 use super::LowerCtx;
 use crate::isa::inst::{Cmp, MInst, Src};
@@ -59,7 +59,7 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
             let InstructionData::CondTrap { arg, code, .. } = data else { unreachable!() };
             let cmp = cx.condition(arg)?;
             let cmp = if data.opcode() == Opcode::Trapz { Cmp { negated: !cmp.negated, ..cmp } } else { cmp };
-            emit_trap_if(cx, cmp, code);
+            cx.emit(MInst::TrapIf { cmp, code });
         }
         Opcode::Select | Opcode::SelectSpectreGuard => {
             let args: Vec<_> = func.dfg.inst_args(inst).to_vec();
@@ -88,14 +88,9 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
                 cx.emit(MInst::Alu { op: "srl", dst: high, a: Src::Reg(dst), b: Src::Imm(bits as u64) });
                 Cmp { op: "eq", a: Src::Reg(high), b: Src::Imm(0), negated: true }
             };
-            emit_trap_if(cx, check, code);
+            cx.emit(MInst::TrapIf { cmp: check, code });
         }
         _ => return Err(cx.unsupported(format!("CLIF instruction `{}`", func.dfg.display_inst(inst)))),
     }
     Ok(())
-}
-
-/// Traps with `code` when `cmp` holds (a negated compare traps when its flag is clear).
-pub fn emit_trap_if(cx: &mut LowerCtx, cmp: Cmp, code: TrapCode) {
-    cx.emit(MInst::TrapIf { cmp, code });
 }
