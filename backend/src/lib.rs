@@ -6,6 +6,7 @@
 //! returns it with its ziskbin ELF and `.zisk` listing.
 
 mod callgraph;
+pub mod elf;
 mod error;
 mod hoist_bound;
 mod local_cse;
@@ -28,6 +29,10 @@ use zisk_wasm_environ::{translate, BoundsChecks};
 pub struct Options {
     pub bounds_checks: BoundsChecks,
     pub mid_end: MidEnd,
+    /// A profiling build: calls and returns shaped for ziskemu's per-function profile
+    /// (`-S -X --sdk --top-functions`). The same steps, except one more per return from a
+    /// dynamic frame; 55 more in cost per return and per indirect call. Not for proving.
+    pub profiling: bool,
 }
 
 pub use error::BackendError;
@@ -72,26 +77,26 @@ fn compile_entry(wasm: &[u8], options: &Options, driver: Option<&[Invocation]>) 
     // taken (tables, funcref globals). Lowering a function reveals its callees.
     let escaping: Vec<Key> = info.escaping_functions.iter().map(|f| (NS_WASM_FUNC, f.as_u32())).collect();
     let mut work: Vec<Key> = entry_calls.iter().chain(escaping.iter()).copied().collect();
-    let mut lowered: std::collections::BTreeMap<Key, (String, isa::inst::VCode)> = Default::default();
+    let mut lowered: std::collections::BTreeMap<Key, (Names, isa::inst::VCode)> = Default::default();
     while let Some(key) = work.pop() {
         if lowered.contains_key(&key) {
             continue;
         }
-        let (clif, name) = match key {
+        let (clif, name, symbol) = match key {
             (NS_WASM_FUNC, i) => {
                 let f = &translation.functions[i as usize];
-                (f.clif.clone(), f.display_name.clone())
+                (f.clif.clone(), f.display_name.clone(), info.symbol_name(f.index))
             }
             (NS_BUILTIN, b) => {
                 let (builtin, clif) = &translation.builtins[b as usize];
-                (clif.clone(), builtin.name().to_string())
+                (clif.clone(), builtin.name().to_string(), format!("zisk_wasm::{}", builtin.name()))
             }
-            (NS_DRIVER, _) => (driver_clif.clone().expect("a driver was built"), "driver".to_string()),
+            (NS_DRIVER, _) => (driver_clif.clone().expect("a driver was built"), "driver".to_string(), "zisk_wasm::driver".to_string()),
             other => return Err(BackendError::Internal { function: "compile".into(), what: format!("unknown callee {other:?}") }),
         };
         let vcode = lower_function(clif, &name, options.mid_end)?;
         work.extend(direct_callees(&vcode));
-        lowered.insert(key, (name, vcode));
+        lowered.insert(key, (Names { listing: name, symbol }, vcode));
     }
 
     // Functions that cannot recurse get static frames. An indirect call reaches only
@@ -115,18 +120,24 @@ fn compile_entry(wasm: &[u8], options: &Options, driver: Option<&[Invocation]>) 
 
     let mut linker = Linker::new();
     let mut functions = Vec::new();
-    for (key, (name, vcode)) in &lowered {
+    for (key, (names, vcode)) in &lowered {
         let label = linker.function_label(*key);
         let static_candidate = !recursive.contains(key) && vcode.outgoing_slots == 0;
-        functions.push(allocate_and_emit(vcode, name, label, static_candidate, &mut linker)?);
+        functions.push(allocate_and_emit(vcode, names, label, static_candidate, options.profiling, &mut linker)?);
     }
     let instantiation_trap = zisk_wasm_environ::image::instantiation_trap(info);
     let linked = link::link(linker, info, functions, &entry_calls, instantiation_trap)?;
-    let elf = zisk_core::ziskbin::rom_to_elf(&linked.rom);
+    let elf = elf::ziskbin_elf(&linked.rom, &linked.symbols);
     Ok(Program { rom: linked.rom, elf, listing: linked.listing, instructions: linked.instructions })
 }
 
 type Key = (u32, u32);
+
+/// A function's name in the listing and in the ELF's symbol table.
+struct Names {
+    listing: String,
+    symbol: String,
+}
 
 fn lower_function(clif: ir::Function, name: &str, mid_end: MidEnd) -> Result<isa::inst::VCode, BackendError> {
     // `ZISK_WASM_DUMP_CLIF=<part of a function name>` prints that function's CLIF before and
@@ -157,27 +168,30 @@ fn direct_callees(vcode: &isa::inst::VCode) -> Vec<Key> {
 /// Register allocation and emission; a static frame when allowed and room is left for it.
 fn allocate_and_emit(
     vcode: &isa::inst::VCode,
-    name: &str,
+    names: &Names,
     label: u32,
     static_candidate: bool,
+    profiling: bool,
     linker: &mut Linker,
 ) -> Result<FunctionCode, BackendError> {
+    let name = &names.listing;
     linker.name_label(label, label_name(name));
+    let code = |items| FunctionCode { name: name.clone(), symbol: names.symbol.clone(), items };
     if static_candidate {
         let ra = RaFunction::new(vcode, true);
         let allocation = ra.allocate()?;
         let mut frame = isa::emit::frame_layout(&ra, &allocation);
         if let Some(base) = linker.static_frame(frame.size as u64) {
             frame.static_base = Some(base);
-            let items = emit_function(&ra, &allocation, &frame, label, linker);
-            return Ok(FunctionCode { name: name.to_string(), items });
+            let items = emit_function(&ra, &allocation, &frame, label, linker, profiling);
+            return Ok(code(items));
         }
     }
     let ra = RaFunction::new(vcode, false);
     let allocation = ra.allocate()?;
     let frame = isa::emit::frame_layout(&ra, &allocation);
-    let items = emit_function(&ra, &allocation, &frame, label, linker);
-    Ok(FunctionCode { name: name.to_string(), items })
+    let items = emit_function(&ra, &allocation, &frame, label, linker, profiling);
+    Ok(code(items))
 }
 
 /// A label for the listing: `f3_main` for `#3 "main"`.

@@ -13,6 +13,7 @@ use zisk_wasm_environ::memory_map::*;
 use zisk_wasm_environ::module::ModuleInfo;
 use zisk_wasm_environ::names::NS_WASM_FUNC;
 
+use crate::elf::Symbol;
 use crate::isa::emit::{Item, Labels};
 use crate::isa::inst::{callee_label_key, Callee, TrapCode};
 use crate::isa::regs::SP;
@@ -120,7 +121,10 @@ pub fn trap_message(code: TrapCode) -> String {
 
 /// A function's emitted code, ready to place.
 pub struct FunctionCode {
+    /// The listing's heading.
     pub name: String,
+    /// Its name in the ELF's symbol table (and so in ZisK's profiles).
+    pub symbol: String,
     pub items: Vec<Item>,
 }
 
@@ -128,6 +132,8 @@ pub struct Linked {
     pub rom: ZiskRom,
     pub listing: String,
     pub instructions: usize,
+    /// Every function's ROM range, for the ELF's symbol table.
+    pub symbols: Vec<Symbol>,
 }
 
 /// Places everything and builds the ROM. `entry_calls` are the functions the entry runs in
@@ -175,13 +181,25 @@ pub fn link(
     }
 
     let mut sections: Vec<(String, Vec<Item>)> = vec![("entry".into(), entry)];
-    sections.extend(functions.into_iter().map(|f| (f.name, f.items)));
+    let mut symbol_names = vec!["zisk_wasm::entry".to_string()];
+    // Profiles key functions by name: a repeated one (monomorphizations that demangle
+    // alike) gets its occurrence number.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in functions {
+        sections.push((f.name, f.items));
+        let n = seen.entry(f.symbol.clone()).or_insert(0);
+        *n += 1;
+        symbol_names.push(if *n == 1 { f.symbol } else { format!("{} #{n}", f.symbol) });
+    }
     sections.push(("trap stubs".into(), stubs));
+    symbol_names.push("zisk_wasm::traps".into());
 
     // Addresses.
     let mut pc = ROM_ADDR;
     let mut label_pc: HashMap<u32, u64> = HashMap::new();
-    for (_, items) in &sections {
+    let mut symbols = Vec::new();
+    for ((_, items), name) in sections.iter().zip(symbol_names) {
+        let start = pc;
         for item in items {
             match item {
                 Item::Label(l) => {
@@ -190,6 +208,9 @@ pub fn link(
                 Item::Inst(_) => pc += 4,
                 Item::Comment(_) => {}
             }
+        }
+        if pc > start {
+            symbols.push(Symbol { name, address: start, size: pc - start });
         }
     }
     let rom_end = zisk_core::ZISKLIB_ROM_ADDR;
@@ -270,7 +291,7 @@ pub fn link(
 
     add_entry_exit_jmp(&mut rom, ROM_ADDR);
     rom.optimize_instruction_lookup().map_err(|e| BackendError::Internal { function: "link".into(), what: e.to_string() })?;
-    Ok(Linked { rom, listing, instructions })
+    Ok(Linked { rom, listing, instructions, symbols })
 }
 
 const GENERAL_RAM_ADDR: u64 = INSTANCE_ADDR;

@@ -6,7 +6,8 @@
 //! - `;; expect-exit: <code>`: the run fails with this exit code.
 //!
 //! Every program also runs from its `.zisk` listing (`ziskemu -z`), which must take the same
-//! steps and give the same result as the ELF.
+//! steps and give the same result as the ELF, and as a profiling build (`Options::profiling`),
+//! which must give the same result.
 
 use std::path::{Path, PathBuf};
 
@@ -76,6 +77,19 @@ fn check(emu: &Ziskemu, path: &Path, dir: &Path) -> Result<String, String> {
     };
     if !same {
         return Err(format!("listing differs: elf {from_elf:?}, listing {from_listing:?}"));
+    }
+    let profiling = zisk_wasm_backend::Options { profiling: true, ..Default::default() };
+    let program = zisk_wasm_backend::compile(&wasm, &profiling).map_err(|e| format!("profiling build: compile error: {e}"))?;
+    let profiled = dir.join(format!("{stem}-profiling.elf"));
+    std::fs::write(&profiled, &program.elf).unwrap();
+    let from_profiled = outcome(emu, &Program::elf(&profiled));
+    let same = match (&from_elf, &from_profiled) {
+        (Ok(a), Ok(b)) => a.1 == b.1,
+        (Err(a), Err(b)) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        _ => false,
+    };
+    if !same {
+        return Err(format!("profiling build differs: {from_elf:?} vs {from_profiled:?}"));
     }
     Ok(match from_elf {
         Ok((steps, _)) => format!("{steps} steps"),

@@ -2,6 +2,7 @@
 
 mod bench;
 mod guest;
+mod profile;
 mod project;
 mod routes;
 
@@ -40,6 +41,10 @@ enum Cmd {
         /// backend/src/optimize.rs).
         #[arg(long)]
         egraph: bool,
+        /// A profiling build, for `ziskemu -X --sdk --top-functions` (not for proving: each
+        /// return costs 55 more).
+        #[arg(long)]
+        profiling: bool,
         /// `zisk` (ours, a ziskbin ELF and listing) or `riscv` (the cl-riscv baseline).
         #[arg(long, default_value = "zisk", value_parser = ["zisk", "riscv"])]
         backend: String,
@@ -69,6 +74,9 @@ enum Cmd {
     Build {
         #[command(flatten)]
         guest: GuestArgs,
+        /// On direct, a profiling build (`<bin>-profiling.elf`) for ZisK's profiler.
+        #[arg(long)]
+        profiling: bool,
     },
     /// Build the guest and run it on ziskemu: prints its console output, public output, steps
     /// and cost. A failing guest (panic, trap, non-zero exit) makes this fail.
@@ -86,6 +94,10 @@ enum Cmd {
         stats: bool,
         #[arg(long)]
         max_steps: Option<u64>,
+        /// Profile by function on ZisK's profiler: top functions by steps and by cost
+        /// (inclusive and exclusive), and an SVG beside the ELF (see `profile.rs`).
+        #[arg(long)]
+        profile: bool,
     },
     /// Create a guest crate NAME that uses ziskos-bindings (builds for every route).
     New { name: PathBuf },
@@ -115,7 +127,7 @@ struct GuestArgs {
 }
 
 impl GuestArgs {
-    fn build(self) -> Result<(Route, zisk_runner::Program)> {
+    fn build(self, profiling: bool) -> Result<(Route, zisk_runner::Program)> {
         let route = match self.backend.as_deref() {
             Some("riscv") => Route::ClRiscv,
             Some(_) => Route::Direct,
@@ -125,7 +137,7 @@ impl GuestArgs {
         let guest = project::select_guest(&self.manifest_path, &meta, self.package, self.bin, self.release)?;
         let workspace = Workspace::from_metadata(&meta)?;
         eprintln!("building guest `{}` ({} profile) for the {route} route", guest.bin, guest.profile());
-        let program = route.build(&guest, &workspace)?;
+        let program = route.build_with(&guest, &workspace, profiling)?;
         Ok((route, program))
     }
 }
@@ -147,12 +159,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Cmd::Compile { input, output, unchecked_bounds, egraph, backend } => {
+        Cmd::Compile { input, output, unchecked_bounds, egraph, profiling, backend } => {
             let out = output.unwrap_or_else(|| input.with_extension(""));
             if backend == "riscv" {
                 routes::cl_riscv_compile(&input, &out)?;
             } else {
-                routes::direct::compile_file(&input, &out, &routes::direct::options(unchecked_bounds, egraph))?;
+                let options = zisk_wasm_backend::Options { profiling, ..routes::direct::options(unchecked_bounds, egraph) };
+                routes::direct::compile_file(&input, &out, &options)?;
             }
             Ok(())
         }
@@ -172,13 +185,13 @@ fn run(cli: Cli) -> Result<()> {
             bench::run(&bench::BenchConfig { manifest, size, only, routes, report_dir })?;
             Ok(())
         }
-        Cmd::Build { guest } => {
-            let (route, program) = guest.build()?;
+        Cmd::Build { guest, profiling } => {
+            let (route, program) = guest.build(profiling)?;
             println!("{} ({route} route)", program.path.display());
             Ok(())
         }
         Cmd::New { name } => project::new_guest(&name),
-        Cmd::Run { guest, input, input_u64, stats, max_steps } => {
+        Cmd::Run { guest, input, input_u64, stats, max_steps, profile } => {
             let raw_input = match (input, input_u64) {
                 (Some(path), _) => {
                     std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?
@@ -189,8 +202,11 @@ fn run(cli: Cli) -> Result<()> {
             if raw_input.len() as u64 > MAX_INPUT_BYTES {
                 bail!("the input is {} bytes; ZisK's input region holds at most {MAX_INPUT_BYTES}", raw_input.len());
             }
-            let (route, program) = guest.build()?;
+            let (route, program) = guest.build(profile)?;
             let emu = Ziskemu::locate()?;
+            if profile {
+                return profile::run(&emu, &program, &encode_input(&[&raw_input]), max_steps);
+            }
             eprintln!("running {} ({route} route) on {}", program.path.display(), emu.binary().display());
             let options = RunOptions { max_steps, cost_report: true };
             let exec = match emu.run(&program, &encode_input(&[&raw_input]), &options) {

@@ -122,3 +122,43 @@ fn compiled_elf_runs_on_plain_ziskemu() {
     assert_eq!(&bytes[..16], &[0x0b, 0, 0, 0, 0x1e, 0, 0, 0, 0x0c, 0, 0, 0, 0x63, 0, 0, 0]);
     assert!(out.with_extension("zisk").exists());
 }
+
+/// The ELF's symbol table names our functions to ZisK's own profiler; a profiling build's
+/// calls and returns (direct, indirect, recursive) are followed to the end of the run.
+#[test]
+fn plain_ziskemu_profiles_our_elfs_by_function() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = repo().join("backend/tests/corpus/profile_calls.wat");
+    let emu = zisk_runner::Ziskemu::locate().unwrap();
+    let profile = |extra: &[&str]| {
+        let out = dir.path().join(if extra.is_empty() { "plain" } else { "profiling" });
+        let mut args = vec!["compile", corpus.to_str().unwrap(), "-o", out.to_str().unwrap()];
+        args.extend(extra);
+        let run = cli(&args);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        let run = Command::new(emu.binary()).arg("-e").arg(out.with_extension("elf")).args(["-X", "--sdk", "--top-functions"]).output().unwrap();
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        text(&run.stdout)
+    };
+    let plain = profile(&[]);
+    assert!(plain.contains("Loaded 9 function symbols"), "{plain}");
+    let profiled = profile(&["--profiling"]);
+    assert!(!profiled.contains("CALL_STACK_ERROR"), "{profiled}");
+    let top = profiled.split("TOP COST FUNCTIONS").nth(1).expect("a top-functions table");
+    for name in ["_start", "hot_loop", "fib", "fib_step", "square", "double", "import zisk.commit_i32"] {
+        assert!(top.contains(name), "{name} missing from {top}");
+    }
+}
+
+#[test]
+fn run_profile_names_the_hot_function_of_a_guest() {
+    let manifest = repo().join("isa_benchmarks/Cargo.toml");
+    let out = cli(&["run", "-r", "--profile", "--manifest-path", manifest.to_str().unwrap(), "-p", "iter_keccak", "--input-u64", "20"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let by_exclusive = stdout.split("by exclusive cost").nth(1).expect("the exclusive-cost table");
+    let hottest = by_exclusive.lines().nth(2).expect("a row");
+    assert!(hottest.contains("keccak"), "hottest function: {hottest}\n{stdout}");
+    let svg = stdout.lines().find_map(|l| l.strip_prefix("bars by exclusive cost: ")).expect("an SVG path");
+    assert!(std::fs::read_to_string(svg).unwrap().starts_with("<svg"));
+}

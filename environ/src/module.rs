@@ -119,6 +119,22 @@ impl ModuleInfo {
         }
     }
 
+    /// The function's name in symbol tables and profiles: its name-section name, demangled
+    /// (Rust's manglings; ZisK's tools demangle others themselves), else its export name,
+    /// else `wasm[i]`; an
+    /// import as `import module.field`.
+    pub fn symbol_name(&self, func: FuncIndex) -> String {
+        let decl = &self.functions[func.index()];
+        match (&decl.import, &decl.name) {
+            (Some(import), _) => format!("import {import}"),
+            (None, Some(name)) => format!("{:#}", rustc_demangle::demangle(name)),
+            (None, None) => match self.exports.iter().find(|(_, e)| matches!(e, Export::Func(f) if *f == func)) {
+                Some((name, _)) => name.clone(),
+                None => format!("wasm[{}]", func.index()),
+            },
+        }
+    }
+
     pub fn exported_func(&self, name: &str) -> Option<FuncIndex> {
         self.exports.iter().find_map(|(n, e)| match e {
             Export::Func(f) if n == name => Some(*f),

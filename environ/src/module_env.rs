@@ -277,6 +277,23 @@ impl<'data> ModuleEnvironment<'data> for ModuleEnv<'data> {
         Ok(())
     }
 
+    /// cranelift-wasm 0.112 hands custom sections over unparsed; the `name` section gives
+    /// functions their names in listings, symbol tables and profiles. A malformed one is
+    /// ignored, as the spec has custom sections be.
+    fn custom_section(&mut self, name: &'data str, data: &'data [u8]) -> WasmResult<()> {
+        if name != "name" {
+            return Ok(());
+        }
+        let reader = wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(data, 0));
+        for subsection in reader {
+            let Ok(wasmparser::Name::Function(map)) = subsection else { continue };
+            for naming in map.into_iter().flatten() {
+                self.declare_func_name(FuncIndex::from_u32(naming.index), naming.name);
+            }
+        }
+        Ok(())
+    }
+
     fn declare_func_name(&mut self, func_index: FuncIndex, name: &'data str) {
         if let Some(f) = self.info.functions.get_mut(func_index.index()) {
             f.name = Some(name.to_string());

@@ -121,27 +121,10 @@ impl Ziskemu {
         input: &[u8],
         options: &RunOptions,
     ) -> Result<Execution, RunError> {
-        std::fs::metadata(&program.path)
-            .map_err(|source| RunError::ProgramMissing { path: program.path.clone(), source })?;
-        if input.len() as u64 > MAX_INPUT_BYTES {
-            return Err(RunError::InputTooLarge { len: input.len() as u64, max: MAX_INPUT_BYTES });
-        }
         let scratch = tempfile::tempdir()?;
-        let input_path = scratch.path().join("input.bin");
-        let output_path = scratch.path().join("output.bin");
+        let output_path = scratch.path().join(OUTPUT_FILE);
         let stats_path = scratch.path().join("stats.csv");
-        std::fs::write(&input_path, input)?;
-
-        let load_flag = match program.kind {
-            ProgramKind::Elf | ProgramKind::Wasm => "-e",
-            ProgramKind::ZiskAsm => "-z",
-        };
-        let mut args: Vec<OsString> = vec![load_flag.into(), program.path.clone().into()];
-        args.extend(["-i".into(), input_path.into_os_string()]);
-        args.extend(["-o".into(), output_path.clone().into_os_string()]);
-        if let Some(n) = options.max_steps {
-            args.extend(["-n".into(), n.to_string().into()]);
-        }
+        let mut args = program_args(program, input, options.max_steps, scratch.path())?;
         if options.cost_report {
             args.extend(["--save-stats".into(), stats_path.clone().into_os_string()]);
             args.extend(["--csv-separator".into(), ";".into(), "--color".into(), "never".into()]);
@@ -181,6 +164,30 @@ impl Ziskemu {
         let public_output = std::fs::read(&output_path)?;
         Ok(Execution { public_output, console, cost })
     }
+}
+
+const OUTPUT_FILE: &str = "output.bin";
+
+/// ziskemu's arguments for loading `program` with `input` (written into `scratch`, where the
+/// public output goes too) and the step limit.
+pub(crate) fn program_args(program: &Program, input: &[u8], max_steps: Option<u64>, scratch: &Path) -> Result<Vec<OsString>, RunError> {
+    std::fs::metadata(&program.path).map_err(|source| RunError::ProgramMissing { path: program.path.clone(), source })?;
+    if input.len() as u64 > MAX_INPUT_BYTES {
+        return Err(RunError::InputTooLarge { len: input.len() as u64, max: MAX_INPUT_BYTES });
+    }
+    let input_path = scratch.join("input.bin");
+    std::fs::write(&input_path, input)?;
+    let load_flag = match program.kind {
+        ProgramKind::Elf | ProgramKind::Wasm => "-e",
+        ProgramKind::ZiskAsm => "-z",
+    };
+    let mut args: Vec<OsString> = vec![load_flag.into(), program.path.clone().into()];
+    args.extend(["-i".into(), input_path.into_os_string()]);
+    args.extend(["-o".into(), scratch.join(OUTPUT_FILE).into_os_string()]);
+    if let Some(n) = max_steps {
+        args.extend(["-n".into(), n.to_string().into()]);
+    }
+    Ok(args)
 }
 
 fn lossy(bytes: &[u8]) -> String {

@@ -12,9 +12,11 @@
 mod emulator;
 mod error;
 mod input;
+mod profile;
 mod stats;
 
 pub use emulator::{Execution, Program, ProgramKind, RunOptions, Ziskemu};
 pub use error::RunError;
 pub use input::{encode_input, MAX_INPUT_BYTES};
+pub use profile::{FunctionProfile, Profile};
 pub use stats::{CostReport, OpcodeCost};

@@ -10,7 +10,7 @@ use super::frame::FrameLayout;
 use super::inst::{Callee, MInst, Src, TrapCode};
 use super::regalloc::{preg_number, RaFunction};
 use super::regs::{CALLEE_SAVED, RA, SP};
-use super::zinst::{ASrc, BSrc, Next, Store, Target, ZInst};
+use super::zinst::{ASrc, BSrc, CallMark, Next, Store, Target, ZInst};
 use zisk_wasm_environ::memory_map::STACK_LIMIT;
 
 /// One item of emitted code.
@@ -30,7 +30,15 @@ pub trait Labels {
     fn exit_address(&self) -> u64;
 }
 
-pub fn emit_function(ra: &RaFunction, out: &Output, frame: &FrameLayout, entry_label: u32, labels: &mut dyn Labels) -> Vec<Item> {
+/// `profiling` marks calls and returns for ZisK's profiler (see [`CallMark`]).
+pub fn emit_function(
+    ra: &RaFunction,
+    out: &Output,
+    frame: &FrameLayout,
+    entry_label: u32,
+    labels: &mut dyn Labels,
+    profiling: bool,
+) -> Vec<Item> {
     let vcode = ra.vcode;
     let mut edits_at: HashMap<(Inst, bool), Vec<(Allocation, Allocation)>> = HashMap::new();
     for (point, edit) in &out.edits {
@@ -64,7 +72,7 @@ pub fn emit_function(ra: &RaFunction, out: &Output, frame: &FrameLayout, entry_l
     };
     let emitted: Vec<MBlock> = vcode.order.iter().copied().filter(|&b| resolve(b) == b).collect();
 
-    let mut e = Emitter { items: Vec::new(), frame, labels };
+    let mut e = Emitter { items: Vec::new(), frame, labels, profiling };
     e.items.push(Item::Label(entry_label));
     e.prologue();
     for (pos, &b) in emitted.iter().enumerate() {
@@ -113,6 +121,7 @@ struct Emitter<'a> {
     items: Vec<Item>,
     frame: &'a FrameLayout,
     labels: &'a mut dyn Labels,
+    profiling: bool,
 }
 
 /// Where an operand lives after allocation.
@@ -180,11 +189,29 @@ impl Emitter<'_> {
         if adjust > 0 {
             self.push(ZInst::new("add", ASrc::Reg(SP), BSrc::Imm(adjust as u64)).to(Store::Reg(SP)));
         }
+        if self.profiling {
+            return self.marked_return(adjust);
+        }
         // Load the saved return address and jump to it in one instruction.
         match (self.frame.ra_offset, self.frame.ra_offset.and_then(|o| self.frame.absolute(o))) {
             (Some(_), Some(addr)) => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Mem(addr)).then(Next::SetPc(0))),
             (Some(off), None) => self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off - adjust)).then(Next::SetPc(0))),
             (None, _) => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Reg(RA)).then(Next::SetPc(0))),
+        }
+    }
+
+    /// The return of a profiling build: an `and` that ziskemu's tracker takes for `ret`
+    /// (55 more in cost than the `copyb` it replaces; one more step when the return address
+    /// sits in a dynamic frame, since `and`'s `a` cannot be both mask and frame base).
+    fn marked_return(&mut self, adjust: i64) {
+        let ret = |b: BSrc| ZInst::new("and", ASrc::Imm(u64::MAX), b).then(Next::SetPc(0)).marked(CallMark::Return);
+        match (self.frame.ra_offset, self.frame.ra_offset.and_then(|o| self.frame.absolute(o))) {
+            (Some(_), Some(addr)) => self.push(ret(BSrc::Mem(addr))),
+            (Some(off), None) => {
+                self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off - adjust)).to(Store::Reg(RA)));
+                self.push(ret(BSrc::Reg(RA)));
+            }
+            (None, _) => self.push(ret(BSrc::Reg(RA))),
         }
     }
 
@@ -282,7 +309,18 @@ impl Emitter<'_> {
                     let target = reg_of(allocs[args.len()]);
                     let back = self.labels.new_label();
                     self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::LabelAddr(back)).to(Store::Reg(RA)));
-                    self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Reg(target)).then(Next::SetPc(0)));
+                    if self.profiling {
+                        // The same steps; the jump itself writes the return address, as
+                        // the tracker's `jalr` shape wants.
+                        let mut call = ZInst::new("and", ASrc::Imm(u64::MAX), BSrc::Reg(target))
+                            .to(Store::Reg(RA))
+                            .then(Next::SetPc(0))
+                            .marked(CallMark::Call);
+                        call.store_pc = true;
+                        self.push(call);
+                    } else {
+                        self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Reg(target)).then(Next::SetPc(0)));
+                    }
                     self.items.push(Item::Label(back));
                 }
                 direct => {

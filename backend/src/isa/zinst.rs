@@ -74,11 +74,24 @@ pub struct ZInst {
     pub next: Next,
     /// Store pc + 4 (the return address) instead of `c`.
     pub store_pc: bool,
+    /// Set only in profiling builds: how ZisK's call-stack tracker should read this jump.
+    pub mark: Option<CallMark>,
+}
+
+/// ziskemu's per-function profile follows calls and returns by their shape (an `and` with
+/// `setpc` and register metadata, as ZisK's RISC-V transpiler emits for `jalr`); a jump so
+/// marked gets that metadata, and a marked return reports its target exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallMark {
+    /// Writes the return address to `ra` and jumps to a computed target.
+    Call,
+    /// Jumps to the return address (`c`).
+    Return,
 }
 
 impl ZInst {
     pub fn new(op: &'static str, a: ASrc, b: BSrc) -> ZInst {
-        ZInst { op, a, b, store: Store::None, next: Next::Seq, store_pc: false }
+        ZInst { op, a, b, store: Store::None, next: Next::Seq, store_pc: false, mark: None }
     }
 
     pub fn to(mut self, store: Store) -> ZInst {
@@ -88,6 +101,11 @@ impl ZInst {
 
     pub fn then(mut self, next: Next) -> ZInst {
         self.next = next;
+        self
+    }
+
+    pub fn marked(mut self, mark: CallMark) -> ZInst {
+        self.mark = Some(mark);
         self
     }
 
@@ -134,12 +152,18 @@ impl ZInst {
             Next::Branch(t1, t2) => z.j(rel(t1), rel(t2)),
             Next::SetPc(offset) => {
                 z.set_pc();
-                z.j(offset, 4);
+                // The tracker takes `c + j2` for a return's target.
+                z.j(offset, if self.mark == Some(CallMark::Return) { 0 } else { 4 });
             }
             Next::SetPcToNext => {
                 z.set_pc();
                 z.j((pc + 4) as i64, 4);
             }
+        }
+        match self.mark {
+            Some(CallMark::Call) => z.set_meta_rd(crate::isa::regs::RA),
+            Some(CallMark::Return) => z.set_meta_rs1_rd(crate::isa::regs::RA, 0),
+            None => {}
         }
         z.build(rom);
     }

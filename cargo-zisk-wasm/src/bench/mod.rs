@@ -1,7 +1,7 @@
 //! `cargo zisk-wasm bench`: every benchmark on every route, outputs cross-checked, report written.
 
 mod chart;
-mod report;
+pub mod report;
 pub mod suite;
 
 use std::path::{Path, PathBuf};

@@ -12,10 +12,13 @@ use crate::guest::{self, GuestCrate, TargetBuild, Workspace};
 
 pub const TRIPLE: &str = "wasm32-wasip1";
 
-pub fn build(guest: &GuestCrate, workspace: &Workspace) -> Result<Program> {
+/// `profiling`: a profiling build (see `Options::profiling`), written beside the real one
+/// as `<bin>-profiling.elf`.
+pub fn build(guest: &GuestCrate, workspace: &Workspace, profiling: bool) -> Result<Program> {
     let wasm = guest::build(guest, &TargetBuild { triple: Some(TRIPLE), env: vec![] })?;
-    let out = workspace.target_dir.join("zisk-wasm").join(guest.profile()).join(&guest.bin);
-    let elf = compile_file(&wasm, &out, &Options::default())?;
+    let name = if profiling { format!("{}-profiling", guest.bin) } else { guest.bin.clone() };
+    let out = workspace.target_dir.join("zisk-wasm").join(guest.profile()).join(name);
+    let elf = compile_file(&wasm, &out, &Options { profiling, ..Options::default() })?;
     Ok(Program::elf(elf))
 }
 
@@ -47,5 +50,6 @@ pub fn options(unchecked: bool, egraph: bool) -> Options {
     Options {
         bounds_checks: if unchecked { BoundsChecks::Unchecked } else { BoundsChecks::Checked },
         mid_end: if egraph { MidEnd::Egraph } else { MidEnd::Legalize },
+        profiling: false,
     }
 }

@@ -41,8 +41,14 @@ impl Route {
 
     /// Builds `guest` into a program for this route.
     pub fn build(self, guest: &GuestCrate, workspace: &Workspace) -> Result<Program> {
+        self.build_with(guest, workspace, false)
+    }
+
+    /// `profiling`: a build ziskemu's per-function profile can follow (on direct, a
+    /// profiling build of ours; the other routes' ELFs serve as they are).
+    pub fn build_with(self, guest: &GuestCrate, workspace: &Workspace, profiling: bool) -> Result<Program> {
         match self {
-            Route::Direct => direct::build(guest, workspace),
+            Route::Direct => direct::build(guest, workspace, profiling),
             Route::ClRiscv => cl_riscv::build(guest, workspace),
             Route::Native => native::build(guest, workspace),
             Route::Wasm2zisk => wasm2zisk::build(guest),
