@@ -113,6 +113,8 @@ pub fn run(func: &mut ir::Function) {
             match table.get(&key) {
                 Some(&earlier) => {
                     func.layout.remove_inst(inst);
+                    // Detached first: an alias must not stay an instruction's result.
+                    func.dfg.clear_results(inst);
                     func.dfg.change_to_alias(result, earlier);
                 }
                 None => {
