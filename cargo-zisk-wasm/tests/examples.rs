@@ -78,3 +78,12 @@ fn new_makes_a_guest_that_builds_and_runs() {
     assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
     assert!(String::from_utf8_lossy(&plain.stdout).contains("Hello, demo!"));
 }
+
+#[test]
+fn accelerators_give_the_real_digests_on_every_route() {
+    let keccak_abc = "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45";
+    let sha256_abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    for route in ["direct", "cl-riscv", "native"] {
+        assert_eq!(public_output(&run("accelerators", route, b"abc")), format!("{keccak_abc}{sha256_abc}"), "{route}");
+    }
+}

@@ -1,5 +1,6 @@
 //! Imports implemented for ZisK as CLIF: see the README for the conventions.
 
+mod accelerators;
 mod clif;
 mod wasi;
 mod zisk_api;
@@ -7,7 +8,8 @@ mod zisk_api;
 use cranelift_codegen::ir;
 use zisk_wasm_environ::{EnvironError, ImportName, ImportResolver, WasmFuncType};
 
-/// The import resolver for ZisK programs: WASI preview1, `zisk.*` and `spectest.*`.
+/// The import resolver for ZisK programs: WASI preview1, `zisk.*`, the zkVM accelerators
+/// (`env.zkvm_*`, `env.native_keccak256`) and `spectest.*`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ZiskHost;
 
@@ -16,13 +18,15 @@ impl ImportResolver for ZiskHost {
         let built = match import.module.as_str() {
             wasi::MODULE => wasi::build(index, &import.field, ty),
             zisk_api::MODULE | zisk_api::SPECTEST => zisk_api::build(index, import, ty),
+            accelerators::MODULE => accelerators::build(index, &import.field, ty),
             _ => None,
         };
         built.ok_or_else(|| {
             EnvironError::unsupported(format!(
                 "import {import} with type {ty} is not provided. This host provides \
-                 wasi_snapshot_preview1.* (preview 1 signatures), {} and spectest.print*",
-                zisk_api::PROVIDED.join(", ")
+                 wasi_snapshot_preview1.* (preview 1 signatures), {}, {} and spectest.print*",
+                zisk_api::PROVIDED.join(", "),
+                accelerators::PROVIDED.join(", ")
             ))
         })
     }

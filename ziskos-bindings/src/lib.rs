@@ -14,6 +14,8 @@ mod imp;
 #[cfg(all(target_arch = "riscv64", target_os = "none"))]
 pub use ziskos as __ziskos;
 
+pub mod accel;
+
 #[cfg(all(target_arch = "wasm32", feature = "bump-allocator"))]
 mod bump;
 

@@ -1,0 +1,213 @@
+//! The cross-zkVM accelerator C interface (eth-act's zkvm-standards `zkvm_accelerators.h`,
+//! as ziskos 1.4.0-alpha exports it) for WebAssembly guests: a C or Rust guest that declares
+//! `zkvm_keccak256` & co. `extern "C"` imports them from module `env`, pointers as i32.
+//! Each is built here on ZisK's precompiles, with the byte order and status codes of ziskos'
+//! own implementation: digests as bytes, `ZKVM_EOK` (0) on success. A range outside linear
+//! memory traps as an out-of-bounds access would.
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::types::{I32, I64, I8};
+use cranelift_codegen::ir::{self, InstBuilder, MemFlags, Value};
+use zisk_wasm_environ::memory_map::ACCEL_SCRATCH_ADDR;
+use zisk_wasm_environ::names::Intrinsic;
+use zisk_wasm_environ::{WasmFuncType, WasmValType};
+
+use crate::clif::{function, Shim};
+use crate::zisk_api::guest_bytes;
+
+pub const MODULE: &str = "env";
+
+pub const PROVIDED: &[&str] = &[
+    "env.zkvm_keccak256(i32 data, i32 len, i32 out) -> i32",
+    "env.native_keccak256(i32 data, i32 len, i32 out)",
+    "env.zkvm_sha256(i32 data, i32 len, i32 out) -> i32",
+];
+
+const ZKVM_EOK: i64 = 0;
+
+/// Keccak-256's rate: the bytes absorbed per permutation.
+const KECCAK_RATE: i64 = 136;
+const KECCAK_STATE: u64 = ACCEL_SCRATCH_ADDR;
+const KECCAK_BLOCK: u64 = ACCEL_SCRATCH_ADDR + 200;
+const SHA256_STATE: u64 = ACCEL_SCRATCH_ADDR + 0x200;
+/// Two blocks: the padded tail may need both.
+const SHA256_BLOCKS: u64 = ACCEL_SCRATCH_ADDR + 0x240;
+const SHA256_IV: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+pub fn build(index: u32, field: &str, ty: &WasmFuncType) -> Option<ir::Function> {
+    use WasmValType::I32 as P;
+    let status = ty.returns() == [WasmValType::I32];
+    match (field, ty.params(), ty.returns().is_empty()) {
+        ("zkvm_keccak256", [P, P, P], false) if status => function(index, ty, |s, a| {
+            keccak256(s, a[0], a[1], a[2]);
+            ret_status(s);
+        }),
+        ("native_keccak256", [P, P, P], true) => function(index, ty, |s, a| {
+            keccak256(s, a[0], a[1], a[2]);
+            s.b.ins().return_(&[]);
+        }),
+        ("zkvm_sha256", [P, P, P], false) if status => function(index, ty, |s, a| {
+            sha256(s, a[0], a[1], a[2]);
+            ret_status(s);
+        }),
+        _ => None,
+    }
+}
+
+fn ret_status(s: &mut Shim) {
+    let ok = s.b.ins().iconst(I32, ZKVM_EOK);
+    s.b.ins().return_(&[ok]);
+}
+
+/// Guest bytes are read and written where they lie, aligned or not.
+fn guest() -> MemFlags {
+    MemFlags::new().with_notrap()
+}
+
+fn abs(s: &mut Shim, addr: u64) -> Value {
+    s.b.ins().iconst(I64, addr as i64)
+}
+
+/// Zeroes `words` u64 words at `addr`.
+fn zero(s: &mut Shim, addr: u64, words: u64) {
+    let (base, zero) = (abs(s, addr), s.b.ins().iconst(I64, 0));
+    for w in 0..words {
+        s.store(zero, base, 8 * w as i32);
+    }
+}
+
+/// Copies `len` bytes (an i64 below one block) from `src` to the zeroed block at `dst`.
+fn copy_tail(s: &mut Shim, src: Value, len: Value, dst: u64) {
+    let dst = abs(s, dst);
+    s.for_each(len, |s, i| {
+        let (from, to) = (s.b.ins().iadd(src, i), s.b.ins().iadd(dst, i));
+        let byte = s.b.ins().load(I8, guest(), from, 0);
+        s.store(byte, to, 0);
+    });
+}
+
+/// `block[at] ^= bits`, `at` an i64 byte index.
+fn xor_byte(s: &mut Shim, block: u64, at: Value, bits: i64) {
+    let base = abs(s, block);
+    let addr = s.b.ins().iadd(base, at);
+    let byte = s.load(I8, addr, 0);
+    let byte = s.b.ins().bxor_imm(byte, bits);
+    s.store(byte, addr, 0);
+}
+
+/// XORs the 17 words at `block` (guest memory when `from_guest`) into the Keccak state and
+/// permutes it.
+fn absorb(s: &mut Shim, block: Value, from_guest: bool) {
+    let state = abs(s, KECCAK_STATE);
+    for w in 0..(KECCAK_RATE / 8) as i32 {
+        let flags = if from_guest { guest() } else { MemFlags::trusted() };
+        let word = s.b.ins().load(I64, flags, block, 8 * w);
+        let lane = s.load(I64, state, 8 * w);
+        let mixed = s.b.ins().bxor(lane, word);
+        s.store(mixed, state, 8 * w);
+    }
+    let keccakf = Intrinsic::Keccakf.import_into(s.b.func);
+    s.b.ins().call(keccakf, &[state]);
+}
+
+/// Keccak-256 (Ethereum's: padding 0x01 … 0x80) of [data, data + len) into out[0..32].
+fn keccak256(s: &mut Shim, data: Value, len: Value, out: Value) {
+    let len = s.b.ins().uextend(I64, len);
+    let src = guest_bytes(s, data, len);
+    let out = guest_bytes_fixed(s, out, 32);
+    zero(s, KECCAK_STATE, 25);
+    let blocks = s.b.ins().udiv_imm(len, KECCAK_RATE);
+    s.for_each(blocks, |s, i| {
+        let offset = s.b.ins().imul_imm(i, KECCAK_RATE);
+        let block = s.b.ins().iadd(src, offset);
+        absorb(s, block, true);
+    });
+    let full = s.b.ins().imul_imm(blocks, KECCAK_RATE);
+    let rest = s.b.ins().isub(len, full);
+    let tail = s.b.ins().iadd(src, full);
+    zero(s, KECCAK_BLOCK, (KECCAK_RATE / 8) as u64);
+    copy_tail(s, tail, rest, KECCAK_BLOCK);
+    xor_byte(s, KECCAK_BLOCK, rest, 0x01);
+    let last = s.b.ins().iconst(I64, KECCAK_RATE - 1);
+    xor_byte(s, KECCAK_BLOCK, last, 0x80);
+    let block = abs(s, KECCAK_BLOCK);
+    absorb(s, block, false);
+    let state = abs(s, KECCAK_STATE);
+    for w in 0..4 {
+        let word = s.load(I64, state, 8 * w);
+        s.b.ins().store(guest(), word, out, 8 * w);
+    }
+}
+
+/// Compresses the 64-byte block at absolute `block` (8-aligned) into the SHA-256 state.
+fn compress(s: &mut Shim, block: Value) {
+    let state = abs(s, SHA256_STATE);
+    let sha256f = Intrinsic::Sha256f.import_into(s.b.func);
+    s.b.ins().call(sha256f, &[state, block]);
+}
+
+/// SHA-256 of [data, data + len) into out[0..32]. The precompile takes the state as eight
+/// native u32 words and each block as its 64 bytes, both 8-aligned: guest blocks are copied
+/// into the scratch region first.
+fn sha256(s: &mut Shim, data: Value, len: Value, out: Value) {
+    let len = s.b.ins().uextend(I64, len);
+    let src = guest_bytes(s, data, len);
+    let out = guest_bytes_fixed(s, out, 32);
+    let state = abs(s, SHA256_STATE);
+    for (i, pair) in SHA256_IV.chunks(2).enumerate() {
+        let word = s.b.ins().iconst(I64, (pair[0] as u64 | (pair[1] as u64) << 32) as i64);
+        s.store(word, state, 8 * i as i32);
+    }
+    let blocks = s.b.ins().ushr_imm(len, 6);
+    let scratch = abs(s, SHA256_BLOCKS);
+    s.for_each(blocks, |s, i| {
+        let offset = s.b.ins().ishl_imm(i, 6);
+        let block = s.b.ins().iadd(src, offset);
+        for w in 0..8 {
+            let word = s.b.ins().load(I64, guest(), block, 8 * w);
+            s.store(word, scratch, 8 * w);
+        }
+        compress(s, scratch);
+    });
+    // The tail, the 0x80 marker and the big-endian bit length: one block, or two when the
+    // tail leaves fewer than 9 bytes.
+    let full = s.b.ins().ishl_imm(blocks, 6);
+    let rest = s.b.ins().isub(len, full);
+    let tail = s.b.ins().iadd(src, full);
+    zero(s, SHA256_BLOCKS, 16);
+    copy_tail(s, tail, rest, SHA256_BLOCKS);
+    xor_byte(s, SHA256_BLOCKS, rest, 0x80);
+    let two = s.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, rest, 56);
+    let sixty_four = s.b.ins().iconst(I64, 64);
+    let zero_offset = s.b.ins().iconst(I64, 0);
+    let length_block = s.b.ins().select(two, sixty_four, zero_offset);
+    let bits = s.b.ins().ishl_imm(len, 3);
+    let length_at = s.b.ins().iadd(scratch, length_block);
+    for k in 0..8 {
+        let byte = s.b.ins().ushr_imm(bits, 8 * (7 - k));
+        let byte = s.b.ins().ireduce(I8, byte);
+        s.store(byte, length_at, 56 + k as i32);
+    }
+    compress(s, scratch);
+    let (second, done) = (s.b.create_block(), s.b.create_block());
+    s.b.ins().brif(two, second, &[], done, &[]);
+    s.b.switch_to_block(second);
+    let next = s.b.ins().iadd_imm(scratch, 64);
+    compress(s, next);
+    s.b.ins().jump(done, &[]);
+    s.b.switch_to_block(done);
+    // The digest: each state word big-endian.
+    for w in 0..8 {
+        let word = s.load(I32, state, 4 * w);
+        for k in 0..4 {
+            let byte = s.b.ins().ushr_imm(word, 8 * (3 - k));
+            let byte = s.b.ins().ireduce(I8, byte);
+            s.b.ins().store(guest(), byte, out, 4 * w + k as i32);
+        }
+    }
+}
+
+fn guest_bytes_fixed(s: &mut Shim, ptr: Value, len: i64) -> Value {
+    let len = s.b.ins().iconst(I64, len);
+    guest_bytes(s, ptr, len)
+}
