@@ -13,9 +13,17 @@ pub struct GuestCrate {
     pub bin: String,
     /// cargo's release profile (benchmarks always are); otherwise the dev profile.
     pub release: bool,
+    /// Cargo features to enable.
+    pub features: Vec<String>,
 }
 
 impl GuestCrate {
+    /// The name our routes give their outputs: the binary's, with the features it was built
+    /// with (so builds with different features never overwrite each other).
+    pub fn artifact(&self) -> String {
+        std::iter::once(self.bin.as_str()).chain(self.features.iter().map(String::as_str)).collect::<Vec<_>>().join("-")
+    }
+
     pub fn profile(&self) -> &'static str {
         if self.release {
             "release"
@@ -74,6 +82,9 @@ pub fn build(guest: &GuestCrate, target: &TargetBuild) -> Result<PathBuf> {
         .arg("--manifest-path")
         .arg(&guest.manifest)
         .args(["-p", &guest.package, "--bin", &guest.bin]);
+    if !guest.features.is_empty() {
+        cmd.args(["--features", &guest.features.join(",")]);
+    }
     if let Some(triple) = target.triple {
         cmd.args(["--target", triple]);
     }

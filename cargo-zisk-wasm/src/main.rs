@@ -121,6 +121,9 @@ struct GuestArgs {
     /// Route: direct (ours, default), cl-riscv (Cranelift riscv64 baseline), native, wasm2zisk.
     #[arg(long, value_enum, default_value = "direct")]
     route: Route,
+    /// Cargo features of the guest to enable (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    features: Vec<String>,
     /// Same as `--route cl-riscv` (with `zisk` = direct).
     #[arg(long, value_parser = ["zisk", "riscv"])]
     backend: Option<String>,
@@ -134,7 +137,8 @@ impl GuestArgs {
             None => self.route,
         };
         let meta = guest::metadata(&self.manifest_path)?;
-        let guest = project::select_guest(&self.manifest_path, &meta, self.package, self.bin, self.release)?;
+        let mut guest = project::select_guest(&self.manifest_path, &meta, self.package, self.bin, self.release)?;
+        guest.features = self.features;
         let workspace = Workspace::from_metadata(&meta)?;
         eprintln!("building guest `{}` ({} profile) for the {route} route", guest.bin, guest.profile());
         let program = route.build_with(&guest, &workspace, profiling)?;

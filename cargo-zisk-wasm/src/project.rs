@@ -45,7 +45,7 @@ pub fn select_guest(manifest: &Path, meta: &serde_json::Value, package: Option<S
             _ => bail!("package `{package_name}` has several binaries: choose one with --bin ({})", names(&bins, |t| t["name"].as_str())),
         },
     };
-    Ok(GuestCrate { manifest: manifest.to_path_buf(), package: package_name, bin, release })
+    Ok(GuestCrate { manifest: manifest.to_path_buf(), package: package_name, bin, release, features: vec![] })
 }
 
 fn names<T>(items: &[T], name: impl Fn(&T) -> Option<&str>) -> String {

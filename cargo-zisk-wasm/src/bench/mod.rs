@@ -64,17 +64,19 @@ pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
     let mut results = Vec::new();
     let mut mismatches = Vec::new();
     for bench in benches {
-        let guest = GuestCrate {
+        let plain = GuestCrate {
             manifest: config.manifest.clone(),
             package: bench.package.into(),
             bin: bench.package.into(),
             release: true,
+            features: vec![],
         };
         eprintln!("== {} ({})", bench.name, bench.workload);
-        let expected_output = host_reference(&guest, &bench.input)?;
+        let expected_output = host_reference(&plain, &bench.input)?;
+        let guest = GuestCrate { features: bench.features.iter().map(|f| f.to_string()).collect(), ..plain };
         let input = encode_input(&[&bench.input]);
         let mut measurements = Vec::new();
-        for &route in &config.routes {
+        for &route in config.routes.iter().filter(|r| bench.routes.is_none_or(|rs| rs.contains(r))) {
             let outcome = route
                 .build(&guest, &workspace)
                 .and_then(|program| Ok(emu.run(&program, &input, &RunOptions::default())?))

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use crate::routes::Route;
 
 /// eth_block's input: rsp's witness of mainnet block 18,884,864, kept beside the guest.
 const ETH_BLOCK_WITNESS: &str = "eth_block/data/18884864.bin";
@@ -16,6 +17,11 @@ pub struct Benchmark {
     pub workload: String,
     /// The guest's input record (raw bytes; the runner wraps it in ZisK's input format).
     pub input: Vec<u8>,
+    /// Cargo features of the ZisK builds (the host reference is built without them: a
+    /// feature may only change how the guest computes, never what).
+    pub features: &'static [&'static str],
+    /// The routes that can build it (None: all).
+    pub routes: Option<&'static [Route]>,
 }
 
 /// Input sizes: `Full` is the reference workload the report quotes, `Quick` a small one for
@@ -36,12 +42,12 @@ pub fn all(size: Size, workspace_dir: &Path) -> Result<Vec<Benchmark>> {
     };
     let n_input = |n: u64| n.to_le_bytes().to_vec();
     let mut benches = vec![
-        Benchmark { name: "fibonacci", package: "fibonacci", workload: format!("n = {fib_n}, u64 wrapping"), input: n_input(fib_n) },
-        Benchmark { name: "iter_sha", package: "iter_sha", workload: format!("SHA-256 × {hash_n} (sha2 crate)"), input: n_input(hash_n) },
-        Benchmark { name: "iter_keccak", package: "iter_keccak", workload: format!("Keccak-256 × {hash_n} (sha3 crate)"), input: n_input(hash_n) },
+        Benchmark { name: "fibonacci", package: "fibonacci", workload: format!("n = {fib_n}, u64 wrapping"), input: n_input(fib_n), features: &[], routes: None },
+        Benchmark { name: "iter_sha", package: "iter_sha", workload: format!("SHA-256 × {hash_n} (sha2 crate)"), input: n_input(hash_n), features: &[], routes: None },
+        Benchmark { name: "iter_keccak", package: "iter_keccak", workload: format!("Keccak-256 × {hash_n} (sha3 crate)"), input: n_input(hash_n), features: &[], routes: None },
         // Precompile variants: extra rows beside the plain-Rust ones, never substitutes.
-        Benchmark { name: "iter_sha_precompile", package: "iter_sha_precompile", workload: format!("SHA-256 × {hash_n} (ZisK sha256 precompile)"), input: n_input(hash_n) },
-        Benchmark { name: "iter_keccak_precompile", package: "iter_keccak_precompile", workload: format!("Keccak-256 × {hash_n} (ZisK keccak-f precompile)"), input: n_input(hash_n) },
+        Benchmark { name: "iter_sha_precompile", package: "iter_sha_precompile", workload: format!("SHA-256 × {hash_n} (ZisK sha256 precompile)"), input: n_input(hash_n), features: &[], routes: None },
+        Benchmark { name: "iter_keccak_precompile", package: "iter_keccak_precompile", workload: format!("Keccak-256 × {hash_n} (ZisK keccak-f precompile)"), input: n_input(hash_n), features: &[], routes: None },
     ];
     if size == Size::Full {
         let witness = workspace_dir.join(ETH_BLOCK_WITNESS);
@@ -50,7 +56,19 @@ pub fn all(size: Size, workspace_dir: &Path) -> Result<Vec<Benchmark>> {
             name: "eth_block",
             package: "eth_block",
             workload: "mainnet block 18,884,864 (30 txs, revm, all header checks)".into(),
+            input: input.clone(),
+            features: &[],
+            routes: None,
+        });
+        // Keccak through `native_keccak256` (alloy's `native-keccak`), an accelerator that
+        // ZisK's own WASM translator lacks.
+        benches.push(Benchmark {
+            name: "eth_block_accelerated",
+            package: "eth_block",
+            workload: "eth_block with feature `accelerated` (keccak by native_keccak256)".into(),
             input,
+            features: &["accelerated"],
+            routes: Some(&[Route::Direct, Route::ClRiscv, Route::Native]),
         });
     }
     Ok(benches)

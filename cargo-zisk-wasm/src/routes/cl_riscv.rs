@@ -10,7 +10,7 @@ use crate::guest::{self, GuestCrate, TargetBuild, Workspace};
 
 pub fn build(guest: &GuestCrate, workspace: &Workspace) -> Result<Program> {
     let wasm = guest::build(guest, &TargetBuild { triple: Some(super::direct::TRIPLE), env: vec![] })?;
-    let out = workspace.target_dir.join("zisk-wasm").join(guest.profile()).join(format!("{}-cl-riscv", guest.bin));
+    let out = workspace.target_dir.join("zisk-wasm").join(guest.profile()).join(format!("{}-cl-riscv", guest.artifact()));
     Ok(Program::elf(compile_file(&wasm, &out)?))
 }
 

@@ -16,7 +16,7 @@ pub const TRIPLE: &str = "wasm32-wasip1";
 /// as `<bin>-profiling.elf`.
 pub fn build(guest: &GuestCrate, workspace: &Workspace, profiling: bool) -> Result<Program> {
     let wasm = guest::build(guest, &TargetBuild { triple: Some(TRIPLE), env: vec![] })?;
-    let name = if profiling { format!("{}-profiling", guest.bin) } else { guest.bin.clone() };
+    let name = if profiling { format!("{}-profiling", guest.artifact()) } else { guest.artifact() };
     let out = workspace.target_dir.join("zisk-wasm").join(guest.profile()).join(name);
     let elf = compile_file(&wasm, &out, &Options { profiling, ..Options::default() })?;
     Ok(Program::elf(elf))
