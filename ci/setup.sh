@@ -5,7 +5,8 @@ set -euo pipefail
 
 ZISKEMU_VERSION="1.4.0-alpha"
 APT_PACKAGES=(libopenmpi-dev openmpi-bin libclang-dev clang nlohmann-json3-dev libsodium-dev
-  libgmp-dev libomp-dev uuid-dev libsecp256k1-dev nasm protobuf-compiler build-essential pkg-config)
+  libgmp-dev libomp-dev uuid-dev libsecp256k1-dev nasm protobuf-compiler build-essential pkg-config
+  wasi-libc lld libclang-rt-14-dev-wasm32)  # the last three: C guests (clang --target=wasm32-wasi)
 RUST_TARGETS=(wasm32-wasip1 riscv64imac-unknown-none-elf)
 
 log() { echo "[setup] $*" >&2; }

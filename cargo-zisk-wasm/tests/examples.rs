@@ -87,3 +87,32 @@ fn accelerators_give_the_real_digests_on_every_route() {
         assert_eq!(public_output(&run("accelerators", route, b"abc")), format!("{keccak_abc}{sha256_abc}"), "{route}");
     }
 }
+
+/// A C guest through wasi-libc (examples/c): clang builds it, both our routes run it.
+#[test]
+fn c_guest_hashes_its_input_through_the_accelerator() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/c/keccak_stdin.c");
+    let wasm = dir.path().join("keccak_stdin.wasm");
+    // `--allow-undefined`: the accelerator is an import the compiler provides.
+    let clang = Command::new("clang")
+        .args(["--target=wasm32-wasi", "-O2", "-Wl,--allow-undefined", "-o"])
+        .arg(&wasm)
+        .arg(&source)
+        .output()
+        .expect("clang is installed (ci/setup.sh)");
+    assert!(clang.status.success(), "clang: {}", String::from_utf8_lossy(&clang.stderr));
+    let module = std::fs::read(&wasm).unwrap();
+    let emu = zisk_runner::Ziskemu::locate().unwrap();
+    let input = zisk_runner::encode_input(&[b"abc"]);
+    let expected = "keccak256 of 3 bytes: 4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45\n";
+    let direct = zisk_wasm_backend::compile(&module, &Default::default()).unwrap().elf;
+    let cl_riscv = zisk_wasm_cl_riscv::compile(&module).unwrap();
+    for (route, elf) in [("direct", direct), ("cl-riscv", cl_riscv)] {
+        let path = dir.path().join(format!("{route}.elf"));
+        std::fs::write(&path, elf).unwrap();
+        let run = emu.run(&zisk_runner::Program::elf(&path), &input, &Default::default()).unwrap();
+        assert_eq!(run.console_text(), expected, "{route}");
+        assert_eq!(run.public_output_trimmed(), expected.as_bytes(), "{route}");
+    }
+}
