@@ -16,10 +16,13 @@ use crate::clif::{function, Shim};
 use crate::zisk_api::guest_bytes;
 
 pub const MODULE: &str = "env";
+/// alloy-primitives' `native-keccak` declares `native_keccak256` in this import module (the
+/// Arbitrum Stylus convention) on wasm32.
+pub const VM_HOOKS: &str = "vm_hooks";
 
 pub const PROVIDED: &[&str] = &[
     "env.zkvm_keccak256(i32 data, i32 len, i32 out) -> i32",
-    "env.native_keccak256(i32 data, i32 len, i32 out)",
+    "env.native_keccak256(i32 data, i32 len, i32 out) (also as vm_hooks.native_keccak256)",
     "env.zkvm_sha256(i32 data, i32 len, i32 out) -> i32",
 ];
 
@@ -34,8 +37,11 @@ const SHA256_STATE: u64 = ACCEL_SCRATCH_ADDR + 0x200;
 const SHA256_BLOCKS: u64 = ACCEL_SCRATCH_ADDR + 0x240;
 const SHA256_IV: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
-pub fn build(index: u32, field: &str, ty: &WasmFuncType) -> Option<ir::Function> {
+pub fn build(index: u32, module: &str, field: &str, ty: &WasmFuncType) -> Option<ir::Function> {
     use WasmValType::I32 as P;
+    if module == VM_HOOKS && field != "native_keccak256" {
+        return None;
+    }
     let status = ty.returns() == [WasmValType::I32];
     match (field, ty.params(), ty.returns().is_empty()) {
         ("zkvm_keccak256", [P, P, P], false) if status => function(index, ty, |s, a| {

@@ -18,7 +18,7 @@ impl ImportResolver for ZiskHost {
         let built = match import.module.as_str() {
             wasi::MODULE => wasi::build(index, &import.field, ty),
             zisk_api::MODULE | zisk_api::SPECTEST => zisk_api::build(index, import, ty),
-            accelerators::MODULE => accelerators::build(index, &import.field, ty),
+            accelerators::MODULE | accelerators::VM_HOOKS => accelerators::build(index, &import.module, &import.field, ty),
             _ => None,
         };
         built.ok_or_else(|| {
