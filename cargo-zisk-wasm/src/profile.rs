@@ -3,7 +3,6 @@
 //! of the costliest functions and ziskemu's call-path JSON for profiler.firefox.com.
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use zisk_runner::{FunctionProfile, Profile, Program, Ziskemu};
@@ -14,20 +13,15 @@ use crate::bench::report::thousands;
 const TOP: usize = 20;
 
 pub fn run(emu: &Ziskemu, program: &Program, input: &[u8], max_steps: Option<u64>) -> Result<()> {
-    let json = with_suffix(&program.path, "profile.json");
+    let json = program.path.with_extension("profile.json");
     eprintln!("profiling {} on {}", program.path.display(), emu.binary().display());
     let profile = emu.profile(program, input, max_steps, &json).context("profiling on ziskemu")?;
     print!("{}", tables(&profile));
-    let svg = with_suffix(&program.path, "profile.svg");
+    let svg = program.path.with_extension("profile.svg");
     std::fs::write(&svg, bars(&profile)).with_context(|| format!("writing {}", svg.display()))?;
     println!("bars by exclusive cost: {}", svg.display());
     println!("call paths (load in https://profiler.firefox.com): {}", json.display());
     Ok(())
-}
-
-/// `dir/prog.elf` → `dir/prog.<suffix>`.
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    path.with_extension(suffix)
 }
 
 fn total_cost(profile: &Profile) -> u64 {

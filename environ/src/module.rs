@@ -121,8 +121,7 @@ impl ModuleInfo {
 
     /// The function's name in symbol tables and profiles: its name-section name, demangled
     /// (Rust's manglings; ZisK's tools demangle others themselves), else its export name,
-    /// else `wasm[i]`; an
-    /// import as `import module.field`.
+    /// else `wasm[i]`; an import as `import module.field`.
     pub fn symbol_name(&self, func: FuncIndex) -> String {
         let decl = &self.functions[func.index()];
         match (&decl.import, &decl.name) {

@@ -179,17 +179,19 @@ fn sampled_costs(json: &str) -> Result<Vec<(String, u64, u64)>, RunError> {
     let stacks = &profile.shared.stacks;
     let mut exclusive = vec![0u64; names.len()];
     let mut inclusive = vec![0u64; names.len()];
-    let name_of = |frame: usize| frame.min(names.len().saturating_sub(1));
+    if stacks.frame.iter().any(|&f| f >= names.len()) || stacks.prefix.len() != stacks.frame.len() {
+        return Err(RunError::Report("ziskemu's profile JSON: a stack names a frame it does not list".into()));
+    }
     for thread in &profile.threads {
         for (&weight, &stack) in thread.samples.weight.iter().zip(&thread.samples.stack) {
             let cost = (weight * 1000.0).round() as u64;
             let Some(&leaf) = stacks.frame.get(stack) else { continue };
-            exclusive[name_of(leaf)] += cost;
+            exclusive[leaf] += cost;
             let mut seen = HashSet::new();
             let mut at = Some(stack);
             while let Some(s) = at.filter(|&s| s < stacks.frame.len()) {
                 if seen.insert(stacks.frame[s]) {
-                    inclusive[name_of(stacks.frame[s])] += cost;
+                    inclusive[stacks.frame[s]] += cost;
                 }
                 at = stacks.prefix[s];
             }

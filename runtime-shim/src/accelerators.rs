@@ -13,7 +13,6 @@ use zisk_wasm_environ::names::Intrinsic;
 use zisk_wasm_environ::{WasmFuncType, WasmValType};
 
 use crate::clif::{function, Shim};
-use crate::zisk_api::guest_bytes;
 
 pub const MODULE: &str = "env";
 /// alloy-primitives' `native-keccak` declares `native_keccak256` in this import module (the
@@ -119,8 +118,8 @@ fn absorb(s: &mut Shim, block: Value, from_guest: bool) {
 /// Keccak-256 (Ethereum's: padding 0x01 … 0x80) of [data, data + len) into out[0..32].
 fn keccak256(s: &mut Shim, data: Value, len: Value, out: Value) {
     let len = s.b.ins().uextend(I64, len);
-    let src = guest_bytes(s, data, len);
-    let out = guest_bytes_fixed(s, out, 32);
+    let src = s.guest_range_or_trap(data, len);
+    let out = s.guest_fixed_or_trap(out, 32);
     zero(s, KECCAK_STATE, 25);
     let blocks = s.b.ins().udiv_imm(len, KECCAK_RATE);
     s.for_each(blocks, |s, i| {
@@ -157,8 +156,8 @@ fn compress(s: &mut Shim, block: Value) {
 /// into the scratch region first.
 fn sha256(s: &mut Shim, data: Value, len: Value, out: Value) {
     let len = s.b.ins().uextend(I64, len);
-    let src = guest_bytes(s, data, len);
-    let out = guest_bytes_fixed(s, out, 32);
+    let src = s.guest_range_or_trap(data, len);
+    let out = s.guest_fixed_or_trap(out, 32);
     let state = abs(s, SHA256_STATE);
     for (i, pair) in SHA256_IV.chunks(2).enumerate() {
         let word = s.b.ins().iconst(I64, (pair[0] as u64 | (pair[1] as u64) << 32) as i64);
@@ -211,9 +210,4 @@ fn sha256(s: &mut Shim, data: Value, len: Value, out: Value) {
             s.b.ins().store(guest(), byte, out, 4 * w + k as i32);
         }
     }
-}
-
-fn guest_bytes_fixed(s: &mut Shim, ptr: Value, len: i64) -> Value {
-    let len = s.b.ins().iconst(I64, len);
-    guest_bytes(s, ptr, len)
 }

@@ -53,15 +53,34 @@ impl Shim<'_> {
     /// The absolute address of guest range [ptr, ptr + len), branching to EFAULT unless it
     /// lies inside linear memory. `ptr` is an i32, `len` an i64.
     pub fn guest_range(&mut self, ptr: Value, len: Value) -> Value {
-        let p = self.b.ins().uextend(I64, ptr);
-        let end = self.b.ins().iadd(p, len);
-        let bound = load_abs(&mut self.b, MEMORY_BOUND_ADDR);
-        let outside = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, bound);
+        let (p, outside) = self.outside_memory(ptr, len);
         let ok = self.b.create_block();
         self.fault_used = true;
         self.b.ins().brif(outside, self.fault, &[], ok, &[]);
         self.b.switch_to_block(ok);
         self.b.ins().iadd_imm(p, LINEAR_MEMORY_ADDR as i64)
+    }
+
+    /// The absolute address of guest range [ptr, ptr + len) (`ptr` i32, `len` i64), trapping
+    /// as an out-of-bounds access unless it lies inside linear memory: for imports whose
+    /// interface has no error to return.
+    pub fn guest_range_or_trap(&mut self, ptr: Value, len: Value) -> Value {
+        let (p, outside) = self.outside_memory(ptr, len);
+        self.b.ins().trapnz(outside, ir::TrapCode::HeapOutOfBounds);
+        self.b.ins().iadd_imm(p, LINEAR_MEMORY_ADDR as i64)
+    }
+
+    pub fn guest_fixed_or_trap(&mut self, ptr: Value, len: i64) -> Value {
+        let len = self.b.ins().iconst(I64, len);
+        self.guest_range_or_trap(ptr, len)
+    }
+
+    /// `ptr` widened, and whether [ptr, ptr + len) ends past linear memory.
+    fn outside_memory(&mut self, ptr: Value, len: Value) -> (Value, Value) {
+        let p = self.b.ins().uextend(I64, ptr);
+        let end = self.b.ins().iadd(p, len);
+        let bound = load_abs(&mut self.b, MEMORY_BOUND_ADDR);
+        (p, self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, bound))
     }
 
     pub fn guest_fixed(&mut self, ptr: Value, len: i64) -> Value {

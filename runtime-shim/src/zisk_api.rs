@@ -65,23 +65,10 @@ pub fn build(index: u32, import: &ImportName, ty: &WasmFuncType) -> Option<ir::F
 /// linear memory (else an out-of-bounds trap) and be 8-aligned, as ZisK's precompiles read
 /// and write whole u64 words (else a misalignment trap).
 fn precompile_operand(s: &mut crate::clif::Shim, ptr: ir::Value, len: i64) -> ir::Value {
-    let len = s.b.ins().iconst(I64, len);
-    let at = guest_bytes(s, ptr, len);
+    let at = s.guest_fixed_or_trap(ptr, len);
     let low = s.b.ins().band_imm(at, 7);
     s.b.ins().trapnz(low, ir::TrapCode::HeapMisaligned);
     at
-}
-
-/// The absolute address of guest range [ptr, ptr + len) (`ptr` i32, `len` i64): it must lie
-/// in linear memory, else an out-of-bounds trap.
-pub fn guest_bytes(s: &mut crate::clif::Shim, ptr: ir::Value, len: ir::Value) -> ir::Value {
-    use zisk_wasm_environ::memory_map::{LINEAR_MEMORY_ADDR, MEMORY_BOUND_ADDR};
-    let p = s.b.ins().uextend(I64, ptr);
-    let end = s.b.ins().iadd(p, len);
-    let bound = load_abs(&mut s.b, MEMORY_BOUND_ADDR);
-    let outside = s.b.ins().icmp(IntCC::UnsignedGreaterThan, end, bound);
-    s.b.ins().trapnz(outside, ir::TrapCode::HeapOutOfBounds);
-    s.b.ins().iadd_imm(p, LINEAR_MEMORY_ADDR as i64)
 }
 
 /// Appends `value` (little-endian) to the public output; bytes past ZisK's published window

@@ -189,30 +189,27 @@ impl Emitter<'_> {
         if adjust > 0 {
             self.push(ZInst::new("add", ASrc::Reg(SP), BSrc::Imm(adjust as u64)).to(Store::Reg(SP)));
         }
-        if self.profiling {
-            return self.marked_return(adjust);
+        // Where the return address is: a static slot, a dynamic-frame slot, or still in `ra`.
+        let (a, b) = match (self.frame.ra_offset, self.frame.ra_offset.and_then(|o| self.frame.absolute(o))) {
+            (Some(_), Some(addr)) => (ASrc::Imm(0), BSrc::Mem(addr)),
+            (Some(off), None) => (ASrc::Reg(SP), ind8(off - adjust)),
+            (None, _) => (ASrc::Imm(0), BSrc::Reg(RA)),
+        };
+        if !self.profiling {
+            // Load it and jump to it in one instruction.
+            self.push(ZInst::new("copyb", a, b).then(Next::SetPc(0)));
+            return;
         }
-        // Load the saved return address and jump to it in one instruction.
-        match (self.frame.ra_offset, self.frame.ra_offset.and_then(|o| self.frame.absolute(o))) {
-            (Some(_), Some(addr)) => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Mem(addr)).then(Next::SetPc(0))),
-            (Some(off), None) => self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off - adjust)).then(Next::SetPc(0))),
-            (None, _) => self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Reg(RA)).then(Next::SetPc(0))),
-        }
-    }
-
-    /// The return of a profiling build: an `and` that ziskemu's tracker takes for `ret`
-    /// (55 more in cost than the `copyb` it replaces; one more step when the return address
-    /// sits in a dynamic frame, since `and`'s `a` cannot be both mask and frame base).
-    fn marked_return(&mut self, adjust: i64) {
-        let ret = |b: BSrc| ZInst::new("and", ASrc::Imm(u64::MAX), b).then(Next::SetPc(0)).marked(CallMark::Return);
-        match (self.frame.ra_offset, self.frame.ra_offset.and_then(|o| self.frame.absolute(o))) {
-            (Some(_), Some(addr)) => self.push(ret(BSrc::Mem(addr))),
-            (Some(off), None) => {
-                self.push(ZInst::new("copyb", ASrc::Reg(SP), ind8(off - adjust)).to(Store::Reg(RA)));
-                self.push(ret(BSrc::Reg(RA)));
-            }
-            (None, _) => self.push(ret(BSrc::Reg(RA))),
-        }
+        // A profiling build returns by an `and` that ziskemu's tracker takes for `ret` (55 more
+        // in cost than `copyb`). `and`'s `a` is its mask, so it cannot also be the frame base:
+        // a dynamic frame's return address is loaded into `ra` first, one more step.
+        let b = if a == ASrc::Reg(SP) {
+            self.push(ZInst::new("copyb", a, b).to(Store::Reg(RA)));
+            BSrc::Reg(RA)
+        } else {
+            b
+        };
+        self.push(ZInst::new("and", ASrc::Imm(u64::MAX), b).then(Next::SetPc(0)).marked(CallMark::Return));
     }
 
     fn mov(&mut self, from: Allocation, to: Allocation) {
