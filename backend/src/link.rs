@@ -281,6 +281,8 @@ pub fn link(
     listing_data(&mut listing, &image);
     let sections: Vec<DataSection> = image.into_iter().map(|(addr, data)| DataSection { addr, data }).collect();
     for s in normalize_rw_data_sections(sections) {
+        // ziskemu's loader panics on data outside its RAM: refuse such an ELF instead.
+        check_segment("initial RAM", s.addr, s.data.len() as u64)?;
         let data = s.data.chunks(8).map(|c| {
             let mut w = [0u8; 8];
             w[..c.len()].copy_from_slice(c);
@@ -307,5 +309,36 @@ fn listing_data(listing: &mut String, image: &[(u64, Vec<u8>)]) {
         let words: Vec<String> = data.chunks(8).map(|c| format!("{:#x}", u64::from_le_bytes(c.try_into().unwrap()))).collect();
         let _ = writeln!(listing, "u64 data{i}[{}] = {}", words.len(), words.join(", "));
         at = addr + data.len() as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use zisk_wasm_environ::module::{DataSegment, MemoryDecl};
+
+    use super::*;
+
+    #[test]
+    fn the_windows_are_zisks() {
+        assert_eq!(PROGRAM_ROM, ROM_ADDR..zisk_core::ZISKLIB_ROM_ADDR);
+        assert_eq!(PROGRAM_RAM, zisk_core::RAM_ADDR..zisk_core::ZISKLIB_RAM_ADDR);
+    }
+
+    /// Data past ZisK's RAM (a memory bigger than the environ allows, so the image reaches
+    /// it) is a compile error, not an ELF that ziskemu's loader panics on.
+    #[test]
+    fn an_image_outside_ram_is_refused() {
+        let module = ModuleInfo {
+            memory: Some(MemoryDecl { min_pages: 0x1_0000, max_pages: 0x1_0000 }),
+            data_segments: vec![DataSegment { offset: 0xffff_ffe0, bytes: vec![1; 8] }],
+            ..Default::default()
+        };
+        match link(Linker::new(), &module, vec![], &[], None) {
+            Err(BackendError::Environ(e)) => {
+                assert!(e.to_string().contains("initial RAM at 0x1a0ffffe0..0x1a1000000 lies outside ZisK's ROM"), "{e}")
+            }
+            Err(e) => panic!("wrong error: {e}"),
+            Ok(_) => panic!("an ELF outside ZisK's RAM was linked"),
+        }
     }
 }

@@ -6,12 +6,18 @@ use object::write::elf::{FileHeader, ProgramHeader, Writer};
 use object::Endianness;
 
 pub struct Segment {
+    /// For diagnostics: "code", "GOT", "initial RAM".
+    pub name: &'static str,
     pub addr: u64,
     pub data: Vec<u8>,
     pub flags: u32,
 }
 
-pub fn write(entry: u64, segments: &[Segment]) -> Vec<u8> {
+/// Refuses a segment outside ZisK's ROM and RAM windows (its loader rejects such an ELF).
+pub fn write(entry: u64, segments: &[Segment]) -> Result<Vec<u8>, zisk_wasm_environ::EnvironError> {
+    for s in segments {
+        zisk_wasm_environ::memory_map::check_segment(s.name, s.addr, s.data.len() as u64)?;
+    }
     let mut out = Vec::new();
     let mut w = Writer::new(Endianness::Little, true, &mut out);
     w.reserve_file_header();
@@ -43,5 +49,20 @@ pub fn write(entry: u64, segments: &[Segment]) -> Vec<u8> {
         w.write_align(8);
         w.write(&s.data);
     }
-    out
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_segment_outside_the_windows_is_refused() {
+        let code = Segment { name: "code", addr: 0x9000_0000, data: vec![0; 8], flags: elf::PF_X };
+        let data = |addr| Segment { name: "initial RAM", addr, data: vec![1; 8], flags: elf::PF_R | elf::PF_W };
+        assert!(write(0x9000_0000, &[code, data(0xa100_0000)]).is_ok());
+        let code = Segment { name: "code", addr: 0x9000_0000, data: vec![0; 8], flags: elf::PF_X };
+        let e = write(0x9000_0000, &[code, data(0x1_a0ff_ffe0)]).unwrap_err();
+        assert!(e.to_string().contains("initial RAM at 0x1a0ffffe0..0x1a0ffffe8 lies outside ZisK's ROM"), "{e}");
+    }
 }

@@ -224,12 +224,12 @@ fn compile_entry(wasm: &[u8], driver: Option<&[Invocation]>) -> Result<Vec<u8>, 
     let func_addr = |f: u32| address.get(&(NS_WASM_FUNC, f)).copied();
     let ram = zisk_wasm_environ::image::initial_ram(info, &func_addr)?;
     // Pure instructions (no literals in the code): execute-only, as ZisK prefers.
-    let mut segments = vec![elf::Segment { addr: ROM_ADDR, data: text, flags: object::elf::PF_X }];
+    let mut segments = vec![elf::Segment { name: "code", addr: ROM_ADDR, data: text, flags: object::elf::PF_X }];
     if !got_data.is_empty() {
-        segments.push(elf::Segment { addr: GOT_ADDR, data: got_data, flags: object::elf::PF_R });
+        segments.push(elf::Segment { name: "GOT", addr: GOT_ADDR, data: got_data, flags: object::elf::PF_R });
     }
-    segments.extend(ram.into_iter().map(|(addr, data)| elf::Segment { addr, data, flags: object::elf::PF_R | object::elf::PF_W }));
-    Ok(elf::write(ROM_ADDR, &segments))
+    segments.extend(ram.into_iter().map(|(addr, data)| elf::Segment { name: "initial RAM", addr, data, flags: object::elf::PF_R | object::elf::PF_W }));
+    Ok(elf::write(ROM_ADDR, &segments)?)
 }
 
 /// Cranelift's riscv64 backend keeps some constants inside the code (`auipc rd, 0; ld rd,

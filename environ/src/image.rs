@@ -1,10 +1,13 @@
 //! The initial contents of RAM for a module on ZisK: instance state, globals, tables,
 //! passive-segment descriptors and contents, and active data segments, as every route lays
-//! them out (see [`crate::memory_map`]). Function addresses come from the route's linker.
+//! them out (see [`crate::memory_map`]), up to the segment where instantiation traps. Function addresses come from the route's linker.
 
 use std::collections::BTreeMap;
 
+use cranelift_codegen::ir::TrapCode;
 use cranelift_entity::EntityRef;
+
+use crate::builtins::TABLE_ACCESS_TRAP;
 
 use crate::memory_map::*;
 use crate::module::{GlobalInit, ModuleInfo};
@@ -55,7 +58,8 @@ pub fn initial_ram(module: &ModuleInfo, func_addr: &dyn Fn(u32) -> Option<u64>) 
         }
         e
     };
-    for seg in &module.element_segments {
+    let applied = instantiation(module);
+    for seg in &module.element_segments[..applied.elements] {
         for (k, f) in seg.elements.iter().enumerate() {
             let addr = bases[seg.table as usize] + TABLE_ENTRY_BYTES * (seg.offset + k as u64);
             put(addr, &encode(f.map(|f| f.as_u32())));
@@ -80,7 +84,7 @@ pub fn initial_ram(module: &ModuleInfo, func_addr: &dyn Fn(u32) -> Option<u64>) 
     if contents > LINEAR_MEMORY_ADDR {
         return Err(EnvironError::too_large("passive segments exceed their RAM area"));
     }
-    for seg in &module.data_segments {
+    for seg in &module.data_segments[..applied.data] {
         put(LINEAR_MEMORY_ADDR + seg.offset, &seg.bytes);
     }
     // Runs of consecutive words (all-zero words are skipped: RAM starts zeroed).
@@ -98,19 +102,43 @@ pub fn initial_ram(module: &ModuleInfo, func_addr: &dyn Fn(u32) -> Option<u64>) 
 }
 
 
-/// The trap instantiation raises, if an active segment does not fit its memory or table
-/// (WebAssembly instantiation fails with a trap then).
-pub fn instantiation_trap(module: &ModuleInfo) -> Option<cranelift_codegen::ir::TrapCode> {
-    use cranelift_codegen::ir::TrapCode;
-    let memory_bytes = module.memory.as_ref().map_or(0, |m| m.min_pages * WASM_PAGE_SIZE);
-    if module.data_segments.iter().any(|s| s.offset + s.bytes.len() as u64 > memory_bytes) {
-        return Some(TrapCode::HeapOutOfBounds);
-    }
+/// How far instantiation gets (WebAssembly 2.0, bulk-memory semantics): the active element
+/// segments are applied in order, then the active data segments; the first one out of
+/// bounds traps and nothing after it is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instantiation {
+    /// How many active element segments are applied (a prefix of `element_segments`).
+    pub elements: usize,
+    /// How many active data segments are applied (a prefix of `data_segments`).
+    pub data: usize,
+    /// The trap instantiation raises, if a segment is out of bounds.
+    pub trap: Option<TrapCode>,
+}
+
+/// Both routes ask this, through [`instantiation_trap`] and [`initial_ram`], so that the
+/// entry traps exactly when the image stops.
+pub fn instantiation(module: &ModuleInfo) -> Instantiation {
+    let mut done = Instantiation { elements: 0, data: 0, trap: None };
     for seg in &module.element_segments {
         let len = module.tables.get(seg.table as usize).map_or(0, |t| t.min);
         if seg.offset + seg.elements.len() as u64 > len {
-            return Some(TrapCode::TableOutOfBounds);
+            done.trap = Some(TABLE_ACCESS_TRAP);
+            return done;
         }
+        done.elements += 1;
     }
-    None
+    let memory_bytes = module.memory.as_ref().map_or(0, |m| m.min_pages * WASM_PAGE_SIZE);
+    for seg in &module.data_segments {
+        if seg.offset + seg.bytes.len() as u64 > memory_bytes {
+            done.trap = Some(TrapCode::HeapOutOfBounds);
+            return done;
+        }
+        done.data += 1;
+    }
+    done
+}
+
+/// The trap instantiation raises, if an active segment does not fit its table or memory.
+pub fn instantiation_trap(module: &ModuleInfo) -> Option<TrapCode> {
+    instantiation(module).trap
 }

@@ -78,6 +78,29 @@ pub const ACCEL_SCRATCH_SIZE: u64 = 0x1000;
 /// Most table entries that fit before the static frames.
 pub const MAX_TABLE_ENTRIES: u64 = (STATIC_FRAMES_ADDR - TABLES_ADDR) / TABLE_ENTRY_BYTES;
 
+/// Where a program's code may load: ZisK's ROM from ROM_ADDR up to its own libraries
+/// (ZISKLIB_ROM_ADDR).
+pub const PROGRAM_ROM: std::ops::Range<u64> = 0x9000_0000..0x97e0_0000;
+/// Where a program's initial data may load: ZisK's RAM up to its library RAM.
+pub const PROGRAM_RAM: std::ops::Range<u64> = STACK_BOTTOM..LINEAR_MEMORY_END;
+
+/// A linker's last check before writing an ELF: each loadable segment lies inside
+/// [`PROGRAM_ROM`] or [`PROGRAM_RAM`], since ziskemu's loader panics on any other address.
+pub fn check_segment(what: &str, addr: u64, len: u64) -> Result<(), crate::EnvironError> {
+    let fits = |w: &std::ops::Range<u64>| addr >= w.start && addr.checked_add(len).is_some_and(|end| end <= w.end);
+    if fits(&PROGRAM_ROM) || fits(&PROGRAM_RAM) {
+        return Ok(());
+    }
+    Err(crate::EnvironError::too_large(format!(
+        "{what} at {addr:#x}..{:#x} lies outside ZisK's ROM ({:#x}..{:#x}) and RAM ({:#x}..{:#x})",
+        addr as u128 + len as u128,
+        PROGRAM_ROM.start,
+        PROGRAM_ROM.end,
+        PROGRAM_RAM.start,
+        PROGRAM_RAM.end
+    )))
+}
+
 /// Signature id stored in empty table slots; never equal to a real signature's id.
 pub const NULL_SIGNATURE: u64 = u64::MAX;
 
@@ -98,5 +121,19 @@ mod tests {
         assert!(DATA_DESCRIPTORS_ADDR + 16 * MAX_SEGMENTS <= ELEM_DESCRIPTORS_ADDR);
         assert_eq!(LINEAR_MEMORY_ADDR % WASM_PAGE_SIZE, 0);
         assert!(MAX_MEMORY_PAGES >= 7000);
+        assert!(PROGRAM_ROM.end <= STACK_BOTTOM && LINEAR_MEMORY_END <= PROGRAM_RAM.end);
+    }
+
+    #[test]
+    fn segments_outside_the_windows_are_refused() {
+        assert!(check_segment("code", PROGRAM_ROM.start, 0x100).is_ok());
+        assert!(check_segment("data", LINEAR_MEMORY_ADDR, LINEAR_MEMORY_END - LINEAR_MEMORY_ADDR).is_ok());
+        let e = check_segment("initial RAM", 0x1_a0ff_ffe0, 8).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::TooLarge);
+        assert!(e.message.starts_with("initial RAM at 0x1a0ffffe0..0x1a0ffffe8 lies outside"), "{}", e.message);
+        // Straddling a window's end, and wrapping around.
+        assert!(check_segment("data", LINEAR_MEMORY_END - 8, 16).is_err());
+        assert!(check_segment("data", u64::MAX - 4, 8).is_err());
+        assert!(check_segment("code", PROGRAM_ROM.end, 4).is_err());
     }
 }

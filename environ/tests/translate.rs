@@ -64,3 +64,45 @@ fn imported_memory_is_unsupported_and_named() {
     assert_eq!(err.kind, ErrorKind::Unsupported);
     assert!(err.to_string().contains("env.mem"), "{err}");
 }
+
+/// Instantiation applies element segments, then data segments, in order, and stops at the
+/// first out of bounds: the image holds the ones before it and nothing after.
+#[test]
+fn instantiation_stops_at_the_first_segment_out_of_bounds() {
+    use zisk_wasm_environ::image::{initial_ram, instantiation};
+    use zisk_wasm_environ::memory_map::LINEAR_MEMORY_ADDR;
+    let byte_at = |ram: &[(u64, Vec<u8>)], addr: u64| {
+        ram.iter().find(|(a, d)| (*a..*a + d.len() as u64).contains(&addr)).map_or(0, |(a, d)| d[(addr - a) as usize])
+    };
+    let data_oob = wasm(
+        r#"(module (memory 1) (table 1 funcref) (func $f) (elem (i32.const 0) $f)
+            (data (i32.const 16) "\aa") (data (i32.const 0xffff) "\bb\bb") (data (i32.const 32) "\cc")
+            (func (export "_start")))"#,
+    );
+    let t = translate_with_nothing(&data_oob).unwrap();
+    let done = instantiation(&t.info);
+    assert_eq!((done.elements, done.data), (1, 1));
+    assert_eq!(done.trap, Some(cranelift_codegen::ir::TrapCode::HeapOutOfBounds));
+    let ram = initial_ram(&t.info, &|_| Some(0x9000_1000)).unwrap();
+    assert_eq!(byte_at(&ram, LINEAR_MEMORY_ADDR + 16), 0xaa);
+    assert_eq!(byte_at(&ram, LINEAR_MEMORY_ADDR + 0xffff), 0);
+    assert_eq!(byte_at(&ram, LINEAR_MEMORY_ADDR + 32), 0);
+
+    // An element segment out of bounds traps before any data segment, even one that is
+    // itself out of bounds.
+    let elem_oob = wasm(
+        r#"(module (memory 1) (table 1 funcref) (func $f) (elem (i32.const 1) $f)
+            (data (i32.const 16) "\aa") (data (i32.const -1) "\bb")
+            (func (export "_start")))"#,
+    );
+    let t = translate_with_nothing(&elem_oob).unwrap();
+    let done = instantiation(&t.info);
+    assert_eq!((done.elements, done.data), (0, 0));
+    assert_eq!(done.trap, Some(zisk_wasm_environ::builtins::TABLE_ACCESS_TRAP));
+    let ram = initial_ram(&t.info, &|_| Some(0x9000_1000)).unwrap();
+    assert_eq!(byte_at(&ram, LINEAR_MEMORY_ADDR + 16), 0);
+
+    // In bounds up to the last byte, and an empty segment at the very end.
+    let fits = wasm(r#"(module (memory 1) (table 1 funcref) (elem (i32.const 1)) (data (i32.const 0xffff) "\01") (data (i32.const 0x10000)) (func (export "_start")))"#);
+    assert_eq!(instantiation(&translate_with_nothing(&fits).unwrap().info).trap, None);
+}
