@@ -22,9 +22,6 @@ use zisk_wasm_environ::names::{resolve, DataSymbol, Intrinsic, NS_BUILTIN, NS_DA
 use zisk_wasm_environ::{translate, EnvironError, Options};
 
 const ROM_ADDR: u64 = 0x9000_0000;
-/// ZisK's CSR numbers for the Keccak-f and SHA-256 precompiles (zisk-definitions' syscall ids).
-const SYSCALL_KECCAKF_ID: u32 = 0x800;
-const SYSCALL_SHA256F_ID: u32 = 0x805;
 /// The GOT of this route, in RAM the direct route uses for static frames (unused here).
 const GOT_ADDR: u64 = zisk_wasm_environ::memory_map::STATIC_FRAMES_ADDR;
 
@@ -117,15 +114,19 @@ fn compile_entry(wasm: &[u8], driver: Option<&[Invocation]>) -> Result<Vec<u8>, 
     let exit: Vec<u32> = vec![encode::li_small(encode::A7, 93), encode::ecall(), encode::ebreak()];
     functions.insert(
         (NS_INTRINSIC, Intrinsic::Exit as u32),
-        CompiledFunction { name: "exit".into(), code: words(&exit), relocs: vec![] },
+        CompiledFunction { name: Intrinsic::Exit.name().into(), code: words(&exit), relocs: vec![] },
     );
     // Precompiles: ZisK's transpiler turns `csrs <id>, a0` (followed, for two operands, by
     // `add x0, a1, x0`) into the precompile op, as ziskos does.
     let ret = encode::jalr(0, encode::RA, 0);
-    let keccakf = [encode::csrs(SYSCALL_KECCAKF_ID, encode::A0), ret];
-    let sha256f = [encode::csrs(SYSCALL_SHA256F_ID, encode::A0), encode::add(0, encode::A0 + 1, 0), ret];
-    for (intrinsic, name, code) in [(Intrinsic::Keccakf, "keccakf", &keccakf[..]), (Intrinsic::Sha256f, "sha256f", &sha256f[..])] {
-        functions.insert((NS_INTRINSIC, intrinsic as u32), CompiledFunction { name: name.into(), code: words(code), relocs: vec![] });
+    for intrinsic in Intrinsic::ALL {
+        let Some(p) = intrinsic.precompile() else { continue };
+        let mut code = vec![encode::csrs(p.csr, encode::A0)];
+        if p.two_operands {
+            code.push(encode::add(0, encode::A0 + 1, 0));
+        }
+        code.push(ret);
+        functions.insert((NS_INTRINSIC, intrinsic as u32), CompiledFunction { name: intrinsic.name().into(), code: words(&code), relocs: vec![] });
     }
 
     // Layout: the entry stub, then every function.

@@ -58,6 +58,14 @@ pub fn resolve(func: &ir::Function, name: &ExternalName) -> Option<(u32, u32)> {
     }
 }
 
+/// See [`Intrinsic::precompile`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Precompile {
+    pub op: &'static str,
+    pub csr: u32,
+    pub two_operands: bool,
+}
+
 /// Operations each back end implements natively, called through [`NS_INTRINSIC`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
@@ -69,19 +77,64 @@ pub enum Intrinsic {
     /// (state: i64, block: i64 absolute addresses, 8-aligned; 8 u32 words, 64 bytes): ZisK's
     /// SHA-256 compression precompile (the state in place, as sha2's `compress256`).
     Sha256f = 2,
+    /// (params: i64 absolute address of five 8-aligned pointers a, b, c, module, d to 4-u64
+    /// little-endian integers): ZisK's arith256_mod precompile, d = (a·b + c) mod module.
+    Arith256Mod = 3,
+    /// (p1: i64, p2: i64 absolute addresses, 8-aligned; x ‖ y as 8 u64): ZisK's
+    /// secp256k1_add precompile, p1 = p1 + p2 for points with different x.
+    Secp256k1Add = 4,
+    /// (p: i64 absolute address, 8-aligned; x ‖ y as 8 u64): ZisK's secp256k1_dbl
+    /// precompile, p = 2·p.
+    Secp256k1Dbl = 5,
 }
 
 impl Intrinsic {
+    pub const ALL: [Intrinsic; 6] = [
+        Intrinsic::Exit,
+        Intrinsic::Keccakf,
+        Intrinsic::Sha256f,
+        Intrinsic::Arith256Mod,
+        Intrinsic::Secp256k1Add,
+        Intrinsic::Secp256k1Dbl,
+    ];
+
     pub fn from_index(index: u32) -> Option<Intrinsic> {
-        [Intrinsic::Exit, Intrinsic::Keccakf, Intrinsic::Sha256f].into_iter().find(|i| *i as u32 == index)
+        Self::ALL.into_iter().find(|i| *i as u32 == index)
+    }
+
+    /// The ZisK precompile behind this intrinsic: its op (the direct route emits it), the
+    /// `csrs` id ziskos raises it with (the RISC-V route, which ZisK's transpiler turns into
+    /// the op), and its operands: one address (as `b`), or two (`a`, `b`).
+    pub fn precompile(self) -> Option<Precompile> {
+        let (op, csr, two_operands) = match self {
+            Intrinsic::Exit => return None,
+            Intrinsic::Keccakf => ("keccak", 0x800, false),
+            Intrinsic::Arith256Mod => ("arith256_mod", 0x802, false),
+            Intrinsic::Secp256k1Add => ("secp256k1_add", 0x803, true),
+            Intrinsic::Secp256k1Dbl => ("secp256k1_dbl", 0x804, false),
+            Intrinsic::Sha256f => ("sha256", 0x805, true),
+        };
+        Some(Precompile { op, csr, two_operands })
+    }
+
+    /// A short name for symbols and listings.
+    pub fn name(self) -> &'static str {
+        match self {
+            Intrinsic::Exit => "exit",
+            Intrinsic::Keccakf => "keccakf",
+            Intrinsic::Sha256f => "sha256f",
+            Intrinsic::Arith256Mod => "arith256_mod",
+            Intrinsic::Secp256k1Add => "secp256k1_add",
+            Intrinsic::Secp256k1Dbl => "secp256k1_dbl",
+        }
     }
 
     pub fn signature(self) -> ir::Signature {
         let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Fast);
         let params: &[ir::Type] = match self {
             Intrinsic::Exit => &[ir::types::I32],
-            Intrinsic::Keccakf => &[ir::types::I64],
-            Intrinsic::Sha256f => &[ir::types::I64, ir::types::I64],
+            Intrinsic::Keccakf | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl => &[ir::types::I64],
+            Intrinsic::Sha256f | Intrinsic::Secp256k1Add => &[ir::types::I64, ir::types::I64],
         };
         sig.params.extend(params.iter().map(|&t| ir::AbiParam::new(t)));
         sig

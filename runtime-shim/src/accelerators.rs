@@ -13,6 +13,7 @@ use zisk_wasm_environ::names::Intrinsic;
 use zisk_wasm_environ::{WasmFuncType, WasmValType};
 
 use crate::clif::{function, Shim};
+use crate::secp256k1;
 
 pub const MODULE: &str = "env";
 /// alloy-primitives' `native-keccak` declares `native_keccak256` in this import module (the
@@ -23,6 +24,8 @@ pub const PROVIDED: &[&str] = &[
     "env.zkvm_keccak256(i32 data, i32 len, i32 out) -> i32",
     "env.native_keccak256(i32 data, i32 len, i32 out) (also as vm_hooks.native_keccak256)",
     "env.zkvm_sha256(i32 data, i32 len, i32 out) -> i32",
+    "env.zkvm_secp256k1_ecrecover(i32 msg, i32 sig, i32 recid, i32 out) -> i32",
+    "env.zkvm_secp256k1_verify(i32 msg, i32 sig, i32 pubkey, i32 verified) -> i32",
 ];
 
 const ZKVM_EOK: i64 = 0;
@@ -55,6 +58,12 @@ pub fn build(index: u32, module: &str, field: &str, ty: &WasmFuncType) -> Option
             sha256(s, a[0], a[1], a[2]);
             ret_status(s);
         }),
+        ("zkvm_secp256k1_ecrecover", [P, P, P, P], false) if status => {
+            function(index, ty, |s, a| secp256k1::ecrecover(s, a[0], a[1], a[2], a[3]))
+        }
+        ("zkvm_secp256k1_verify", [P, P, P, P], false) if status => {
+            function(index, ty, |s, a| secp256k1::verify(s, a[0], a[1], a[2], a[3]))
+        }
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 
 mod accelerators;
 mod clif;
+mod secp256k1;
 mod wasi;
 mod zisk_api;
 

@@ -13,6 +13,20 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     imp::sha256(data)
 }
 
+/// The public key (x ‖ y, big-endian) that signed the 32-byte hash `msg` with `sig` (r ‖ s,
+/// big-endian) and recovery id `recid` (0 or 1: R's y parity), by `zkvm_secp256k1_ecrecover`;
+/// `None` when there is none (r or s outside [1, n − 1], recid above 1, r no curve point's x).
+/// High s is accepted, as ziskos does: check EIP-2 yourself where it applies.
+pub fn secp256k1_ecrecover(msg: &[u8; 32], sig: &[u8; 64], recid: u8) -> Option<[u8; 64]> {
+    imp::secp256k1_ecrecover(msg, sig, recid)
+}
+
+/// Whether `sig` (r ‖ s) signs `msg` under `pubkey` (x ‖ y), all big-endian, by
+/// `zkvm_secp256k1_verify`. High s is accepted, as ziskos does.
+pub fn secp256k1_verify(msg: &[u8; 32], sig: &[u8; 64], pubkey: &[u8; 64]) -> bool {
+    imp::secp256k1_verify(msg, sig, pubkey)
+}
+
 #[cfg(any(target_arch = "wasm32", all(target_arch = "riscv64", target_os = "none")))]
 mod imp {
     type Digest = unsafe extern "C" fn(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
@@ -20,6 +34,8 @@ mod imp {
     extern "C" {
         fn zkvm_keccak256(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
         fn zkvm_sha256(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
+        fn zkvm_secp256k1_ecrecover(msg: *const [u8; 32], sig: *const [u8; 64], recid: u8, out: *mut [u8; 64]) -> i32;
+        fn zkvm_secp256k1_verify(msg: *const [u8; 32], sig: *const [u8; 64], pubkey: *const [u8; 64], verified: *mut bool) -> i32;
     }
 
     /// Calls a digest accelerator; anything but `ZKVM_EOK` (0) is a bug worth stopping for.
@@ -38,6 +54,21 @@ mod imp {
     pub fn sha256(data: &[u8]) -> [u8; 32] {
         digest(zkvm_sha256, "zkvm_sha256", data)
     }
+
+    pub fn secp256k1_ecrecover(msg: &[u8; 32], sig: &[u8; 64], recid: u8) -> Option<[u8; 64]> {
+        let mut out = [0u8; 64];
+        // SAFETY: the accelerator reads 32 and 64 bytes and writes the 64 of `out`.
+        let status = unsafe { zkvm_secp256k1_ecrecover(msg, sig, recid, &mut out) };
+        (status == 0).then_some(out)
+    }
+
+    pub fn secp256k1_verify(msg: &[u8; 32], sig: &[u8; 64], pubkey: &[u8; 64]) -> bool {
+        let mut verified = false;
+        // SAFETY: the accelerator reads 32, 64 and 64 bytes and writes the verdict.
+        let status = unsafe { zkvm_secp256k1_verify(msg, sig, pubkey, &mut verified) };
+        assert_eq!(status, 0, "zkvm_secp256k1_verify failed");
+        verified
+    }
 }
 
 #[cfg(not(any(target_arch = "wasm32", all(target_arch = "riscv64", target_os = "none"))))]
@@ -53,5 +84,35 @@ mod imp {
     pub fn sha256(data: &[u8]) -> [u8; 32] {
         use sha2::Digest;
         sha2::Sha256::digest(data).into()
+    }
+
+    use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+
+    /// k256 rejects high s; ziskos does not. (r, s) and (r, n − s) sign the same hash, the
+    /// second with R negated: its y parity flips.
+    fn low_s(sig: &[u8; 64]) -> Option<(Signature, bool)> {
+        let sig = Signature::from_slice(sig).ok()?;
+        Some(match sig.normalize_s() {
+            Some(low) => (low, true),
+            None => (sig, false),
+        })
+    }
+
+    pub fn secp256k1_ecrecover(msg: &[u8; 32], sig: &[u8; 64], recid: u8) -> Option<[u8; 64]> {
+        if recid > 1 {
+            return None;
+        }
+        let (sig, flipped) = low_s(sig)?;
+        let recid = RecoveryId::from_byte(recid ^ u8::from(flipped))?;
+        let key = VerifyingKey::recover_from_prehash(msg, &sig, recid).ok()?;
+        Some(key.to_encoded_point(false).as_bytes()[1..].try_into().unwrap())
+    }
+
+    pub fn secp256k1_verify(msg: &[u8; 32], sig: &[u8; 64], pubkey: &[u8; 64]) -> bool {
+        use k256::ecdsa::signature::hazmat::PrehashVerifier;
+        let mut sec1 = [4u8; 65];
+        sec1[1..].copy_from_slice(pubkey);
+        let (Ok(key), Some((sig, _))) = (VerifyingKey::from_sec1_bytes(&sec1), low_s(sig)) else { return false };
+        key.verify_prehash(msg, &sig).is_ok()
     }
 }

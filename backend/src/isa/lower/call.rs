@@ -54,14 +54,13 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
                             cx.emit(MInst::Exit { code });
                             Ok(())
                         }
-                        Some(Intrinsic::Keccakf) => {
-                            let state = cx.src(all_args[0]);
-                            cx.emit(MInst::Precompile { op: "keccak", a: Src::Imm(0), b: state });
-                            Ok(())
-                        }
-                        Some(Intrinsic::Sha256f) => {
-                            let (state, block) = (cx.src(all_args[0]), cx.src(all_args[1]));
-                            cx.emit(MInst::Precompile { op: "sha256", a: state, b: block });
+                        Some(intrinsic) => {
+                            let p = intrinsic.precompile().expect("every intrinsic but exit is a precompile");
+                            let (a, b) = match p.two_operands {
+                                true => (cx.src(all_args[0]), cx.src(all_args[1])),
+                                false => (Src::Imm(0), cx.src(all_args[0])),
+                            };
+                            cx.emit(MInst::Precompile { op: p.op, a, b });
                             Ok(())
                         }
                         None => Err(cx.unsupported("an unknown intrinsic")),
@@ -107,4 +106,27 @@ fn check_types(cx: &LowerCtx, values: impl Iterator<Item = Value>, what: &str) -
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use zisk_wasm_environ::names::Intrinsic;
+
+    /// Each precompile intrinsic names an op ZisK has, under the csrs id ziskos raises it with.
+    #[test]
+    fn precompile_intrinsics_are_zisks_ops() {
+        use zisk_definitions as defs;
+        let ids = [
+            ("keccak", defs::SYSCALL_KECCAKF_ID),
+            ("sha256", defs::SYSCALL_SHA256F_ID),
+            ("arith256_mod", defs::SYSCALL_ARITH256_MOD_ID),
+            ("secp256k1_add", defs::SYSCALL_SECP256K1_ADD_ID),
+            ("secp256k1_dbl", defs::SYSCALL_SECP256K1_DBL_ID),
+        ];
+        for p in Intrinsic::ALL.into_iter().filter_map(Intrinsic::precompile) {
+            assert!(zisk_core::zisk_ops::ZiskOp::try_from_name(p.op).is_ok(), "{}", p.op);
+            let id = ids.iter().find(|(op, _)| *op == p.op).expect("every precompile listed").1;
+            assert_eq!(p.csr, id as u32, "{}", p.op);
+        }
+    }
 }
