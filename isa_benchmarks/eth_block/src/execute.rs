@@ -126,9 +126,23 @@ fn recover_sender(index: usize, tx: &TransactionSigned) -> Result<Address, Block
     if sig.s > SECP256K1N_HALF {
         fail!("transaction {index}: signature s above n/2 (EIP-2)");
     }
-    alloy_primitives::PrimitiveSignature::new(sig.r, sig.s, sig.odd_y_parity)
-        .recover_address_from_prehash(&signing_hash(&tx.transaction))
-        .map_err(|e| BlockError(format!("transaction {index}: sender not recoverable: {e}")))
+    recover_address(sig, &signing_hash(&tx.transaction)).ok_or_else(|| BlockError(format!("transaction {index}: sender not recoverable")))
+}
+
+/// The address whose key signed `prehash`: in software (k256).
+#[cfg(not(feature = "accelerated"))]
+fn recover_address(sig: &crate::witness::Signature, prehash: &B256) -> Option<Address> {
+    alloy_primitives::PrimitiveSignature::new(sig.r, sig.s, sig.odd_y_parity).recover_address_from_prehash(prehash).ok()
+}
+
+/// The address whose key signed `prehash`: by the zkVM accelerator `zkvm_secp256k1_ecrecover`.
+#[cfg(feature = "accelerated")]
+fn recover_address(sig: &crate::witness::Signature, prehash: &B256) -> Option<Address> {
+    let mut rs = [0u8; 64];
+    rs[..32].copy_from_slice(&sig.r.to_be_bytes::<32>());
+    rs[32..].copy_from_slice(&sig.s.to_be_bytes::<32>());
+    let key = ziskos_bindings::accel::secp256k1_ecrecover(&prehash.0, &rs, u8::from(sig.odd_y_parity))?;
+    Some(Address::from_raw_public_key(&key))
 }
 
 type Executed = (Vec<Vec<u8>>, u64, Bloom, revm::db::BundleState);
