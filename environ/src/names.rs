@@ -86,16 +86,23 @@ pub enum Intrinsic {
     /// (p: i64 absolute address, 8-aligned; x ‖ y as 8 u64): ZisK's secp256k1_dbl
     /// precompile, p = 2·p.
     Secp256k1Dbl = 5,
+    /// (p1: i64, p2: i64): ZisK's bn254_curve_add precompile on BN254 G1 points, as
+    /// [`Intrinsic::Secp256k1Add`].
+    Bn254CurveAdd = 6,
+    /// (p: i64): ZisK's bn254_curve_dbl precompile, as [`Intrinsic::Secp256k1Dbl`].
+    Bn254CurveDbl = 7,
 }
 
 impl Intrinsic {
-    pub const ALL: [Intrinsic; 6] = [
+    pub const ALL: [Intrinsic; 8] = [
         Intrinsic::Exit,
         Intrinsic::Keccakf,
         Intrinsic::Sha256f,
         Intrinsic::Arith256Mod,
         Intrinsic::Secp256k1Add,
         Intrinsic::Secp256k1Dbl,
+        Intrinsic::Bn254CurveAdd,
+        Intrinsic::Bn254CurveDbl,
     ];
 
     pub fn from_index(index: u32) -> Option<Intrinsic> {
@@ -113,6 +120,8 @@ impl Intrinsic {
             Intrinsic::Secp256k1Add => ("secp256k1_add", 0x803, true),
             Intrinsic::Secp256k1Dbl => ("secp256k1_dbl", 0x804, false),
             Intrinsic::Sha256f => ("sha256", 0x805, true),
+            Intrinsic::Bn254CurveAdd => ("bn254_curve_add", 0x806, true),
+            Intrinsic::Bn254CurveDbl => ("bn254_curve_dbl", 0x807, false),
         };
         Some(Precompile { op, csr, two_operands })
     }
@@ -126,6 +135,8 @@ impl Intrinsic {
             Intrinsic::Arith256Mod => "arith256_mod",
             Intrinsic::Secp256k1Add => "secp256k1_add",
             Intrinsic::Secp256k1Dbl => "secp256k1_dbl",
+            Intrinsic::Bn254CurveAdd => "bn254_curve_add",
+            Intrinsic::Bn254CurveDbl => "bn254_curve_dbl",
         }
     }
 
@@ -133,8 +144,8 @@ impl Intrinsic {
         let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Fast);
         let params: &[ir::Type] = match self {
             Intrinsic::Exit => &[ir::types::I32],
-            Intrinsic::Keccakf | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl => &[ir::types::I64],
-            Intrinsic::Sha256f | Intrinsic::Secp256k1Add => &[ir::types::I64, ir::types::I64],
+            Intrinsic::Keccakf | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
+            Intrinsic::Sha256f | Intrinsic::Secp256k1Add | Intrinsic::Bn254CurveAdd => &[ir::types::I64, ir::types::I64],
         };
         sig.params.extend(params.iter().map(|&t| ir::AbiParam::new(t)));
         sig

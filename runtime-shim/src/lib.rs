@@ -1,7 +1,9 @@
 //! Imports implemented for ZisK as CLIF: see the README for the conventions.
 
 mod accelerators;
+mod bn254;
 mod clif;
+mod ec;
 mod secp256k1;
 mod wasi;
 mod zisk_api;

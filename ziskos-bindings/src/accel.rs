@@ -27,6 +27,18 @@ pub fn secp256k1_verify(msg: &[u8; 32], sig: &[u8; 64], pubkey: &[u8; 64]) -> bo
     imp::secp256k1_verify(msg, sig, pubkey)
 }
 
+/// p1 + p2 on BN254's G1 (Ethereum's ecAdd), by `zkvm_bn254_g1_add`: points x ‖ y, 32
+/// big-endian bytes each, (0, 0) infinity; `None` if an input is not a canonical curve point.
+pub fn bn254_g1_add(p1: &[u8; 64], p2: &[u8; 64]) -> Option<[u8; 64]> {
+    imp::bn254_g1_add(p1, p2)
+}
+
+/// scalar · point on BN254's G1 (Ethereum's ecMul), by `zkvm_bn254_g1_mul`; the scalar is 32
+/// big-endian bytes. `None` if the point is not a canonical curve point.
+pub fn bn254_g1_mul(point: &[u8; 64], scalar: &[u8; 32]) -> Option<[u8; 64]> {
+    imp::bn254_g1_mul(point, scalar)
+}
+
 #[cfg(any(target_arch = "wasm32", all(target_arch = "riscv64", target_os = "none")))]
 mod imp {
     type Digest = unsafe extern "C" fn(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
@@ -36,6 +48,8 @@ mod imp {
         fn zkvm_sha256(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
         fn zkvm_secp256k1_ecrecover(msg: *const [u8; 32], sig: *const [u8; 64], recid: u8, out: *mut [u8; 64]) -> i32;
         fn zkvm_secp256k1_verify(msg: *const [u8; 32], sig: *const [u8; 64], pubkey: *const [u8; 64], verified: *mut bool) -> i32;
+        fn zkvm_bn254_g1_add(p1: *const [u8; 64], p2: *const [u8; 64], out: *mut [u8; 64]) -> i32;
+        fn zkvm_bn254_g1_mul(point: *const [u8; 64], scalar: *const [u8; 32], out: *mut [u8; 64]) -> i32;
     }
 
     /// Calls a digest accelerator; anything but `ZKVM_EOK` (0) is a bug worth stopping for.
@@ -68,6 +82,20 @@ mod imp {
         let status = unsafe { zkvm_secp256k1_verify(msg, sig, pubkey, &mut verified) };
         assert_eq!(status, 0, "zkvm_secp256k1_verify failed");
         verified
+    }
+
+    pub fn bn254_g1_add(p1: &[u8; 64], p2: &[u8; 64]) -> Option<[u8; 64]> {
+        let mut out = [0u8; 64];
+        // SAFETY: the accelerator reads 64 and 64 bytes and writes the 64 of `out`.
+        let status = unsafe { zkvm_bn254_g1_add(p1, p2, &mut out) };
+        (status == 0).then_some(out)
+    }
+
+    pub fn bn254_g1_mul(point: &[u8; 64], scalar: &[u8; 32]) -> Option<[u8; 64]> {
+        let mut out = [0u8; 64];
+        // SAFETY: the accelerator reads 64 and 32 bytes and writes the 64 of `out`.
+        let status = unsafe { zkvm_bn254_g1_mul(point, scalar, &mut out) };
+        (status == 0).then_some(out)
     }
 }
 
@@ -114,5 +142,32 @@ mod imp {
         sec1[1..].copy_from_slice(pubkey);
         let (Ok(key), Some((sig, _))) = (VerifyingKey::from_sec1_bytes(&sec1), low_s(sig)) else { return false };
         key.verify_prehash(msg, &sig).is_ok()
+    }
+
+    /// A G1 point from x ‖ y as revm's ecAdd reads it: (0, 0) is infinity.
+    fn g1(bytes: &[u8; 64]) -> Option<bn::G1> {
+        use bn::Group;
+        let (x, y) = (bn::Fq::from_slice(&bytes[..32]).ok()?, bn::Fq::from_slice(&bytes[32..]).ok()?);
+        if x.is_zero() && y.is_zero() {
+            return Some(bn::G1::zero());
+        }
+        bn::AffineG1::new(x, y).ok().map(Into::into)
+    }
+
+    fn encode(point: bn::G1) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        if let Some(a) = bn::AffineG1::from_jacobian(point) {
+            a.x().to_big_endian(&mut out[..32]).unwrap();
+            a.y().to_big_endian(&mut out[32..]).unwrap();
+        }
+        out
+    }
+
+    pub fn bn254_g1_add(p1: &[u8; 64], p2: &[u8; 64]) -> Option<[u8; 64]> {
+        Some(encode(g1(p1)? + g1(p2)?))
+    }
+
+    pub fn bn254_g1_mul(point: &[u8; 64], scalar: &[u8; 32]) -> Option<[u8; 64]> {
+        Some(encode(g1(point)? * bn::Fr::from_slice(scalar).ok()?))
     }
 }

@@ -122,6 +122,8 @@ mod tests {
             ("arith256_mod", defs::SYSCALL_ARITH256_MOD_ID),
             ("secp256k1_add", defs::SYSCALL_SECP256K1_ADD_ID),
             ("secp256k1_dbl", defs::SYSCALL_SECP256K1_DBL_ID),
+            ("bn254_curve_add", defs::SYSCALL_BN254_CURVE_ADD_ID),
+            ("bn254_curve_dbl", defs::SYSCALL_BN254_CURVE_DBL_ID),
         ];
         for p in Intrinsic::ALL.into_iter().filter_map(Intrinsic::precompile) {
             assert!(zisk_core::zisk_ops::ZiskOp::try_from_name(p.op).is_ok(), "{}", p.op);

@@ -1,6 +1,7 @@
-//! The secp256k1 accelerators (`zkvm_secp256k1_ecrecover`, `zkvm_secp256k1_verify`) on the
-//! real ziskemu, judged by k256: keys and signatures made here, random and edge cases, every
-//! failure the interface has. The guest is examples/ecrecover on every route.
+//! The curve accelerators on the real ziskemu, each judged by a software crate on random and
+//! edge cases including every failure the interface has: `zkvm_secp256k1_ecrecover` and
+//! `zkvm_secp256k1_verify` by k256 (guest examples/ecrecover), `zkvm_bn254_g1_add` and
+//! `zkvm_bn254_g1_mul` by substrate-bn, revm's (guest examples/bn254_g1). Every route.
 
 use std::path::Path;
 use std::process::Command;
@@ -160,26 +161,16 @@ fn cases() -> Vec<Case> {
     cases
 }
 
-#[test]
-fn secp256k1_accelerators_agree_with_k256_on_every_route() {
-    let cases = cases();
-    let mut input = Vec::new();
-    let mut expected = String::new();
-    for c in &cases {
-        input.extend_from_slice(&c.msg);
-        input.extend_from_slice(&c.sig);
-        input.push(c.recid);
-        input.extend_from_slice(&c.pubkey);
-        let recovered = judge_recover(c).map_or("none".to_string(), |k| k.iter().map(|b| format!("{b:02x}")).collect());
-        expected += &format!("{recovered} {}\n", u8::from(judge_verify(c)));
-    }
+/// Runs example `package` on every route with `input`; asserts its console lines are
+/// `expected`, one per case.
+fn check_routes(package: &str, input: &[u8], expected: &[String]) {
     let dir = tempfile::tempdir().unwrap();
     let input_path = dir.path().join("input.bin");
-    std::fs::write(&input_path, &input).unwrap();
+    std::fs::write(&input_path, input).unwrap();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/Cargo.toml");
     for route in ["direct", "cl-riscv", "native"] {
         let out = Command::new(env!("CARGO_BIN_EXE_cargo-zisk-wasm"))
-            .args(["zisk-wasm", "run", "--release", "-p", "ecrecover", "--route", route, "--manifest-path"])
+            .args(["zisk-wasm", "run", "--release", "-p", package, "--route", route, "--manifest-path"])
             .arg(&manifest)
             .arg("-i")
             .arg(&input_path)
@@ -187,10 +178,124 @@ fn secp256k1_accelerators_agree_with_k256_on_every_route() {
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{route}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-        let lines: Vec<&str> = stdout.lines().filter(|l| l.ends_with(" 0") || l.ends_with(" 1")).collect();
-        for (i, (got, want)) in lines.iter().zip(expected.lines()).enumerate() {
-            assert_eq!(*got, want, "{route}: case {i}");
+        // The case lines come first, the run's summary (public output, steps) after them.
+        let lines: Vec<&str> = stdout.lines().take(expected.len()).collect();
+        for (i, (got, want)) in lines.iter().zip(expected).enumerate() {
+            assert_eq!(got, want, "{package} on {route}: case {i}");
         }
-        assert_eq!(lines.len(), cases.len(), "{route}: {stdout}");
+        assert_eq!(lines.len(), expected.len(), "{route}: {stdout}");
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn or_none(bytes: Option<[u8; 64]>) -> String {
+    bytes.map_or("none".to_string(), |b| hex(&b))
+}
+
+#[test]
+fn secp256k1_accelerators_agree_with_k256_on_every_route() {
+    let cases = cases();
+    let mut input = Vec::new();
+    let mut expected = Vec::new();
+    for c in &cases {
+        input.extend_from_slice(&c.msg);
+        input.extend_from_slice(&c.sig);
+        input.push(c.recid);
+        input.extend_from_slice(&c.pubkey);
+        expected.push(format!("{} {}", or_none(judge_recover(c)), u8::from(judge_verify(c))));
+    }
+    check_routes("ecrecover", &input, &expected);
+}
+
+mod bn254 {
+    use bn::{AffineG1, Fq, Fr, Group, G1};
+
+    /// x ‖ y as revm's ecAdd and ecMul read it: (0, 0) is infinity; `None` if not a point.
+    fn decode(bytes: &[u8; 64]) -> Option<G1> {
+        let (x, y) = (Fq::from_slice(&bytes[..32]).ok()?, Fq::from_slice(&bytes[32..]).ok()?);
+        if x.is_zero() && y.is_zero() {
+            return Some(G1::zero());
+        }
+        AffineG1::new(x, y).ok().map(Into::into)
+    }
+
+    pub fn encode(point: G1) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        if let Some(a) = AffineG1::from_jacobian(point) {
+            a.x().to_big_endian(&mut out[..32]).unwrap();
+            a.y().to_big_endian(&mut out[32..]).unwrap();
+        }
+        out
+    }
+
+    pub fn add(p1: &[u8; 64], p2: &[u8; 64]) -> Option<[u8; 64]> {
+        Some(encode(decode(p1)? + decode(p2)?))
+    }
+
+    pub fn mul(p: &[u8; 64], k: &[u8; 32]) -> Option<[u8; 64]> {
+        Some(encode(decode(p)? * Fr::from_slice(k).unwrap()))
+    }
+
+    pub fn multiple(k: &[u8; 32]) -> [u8; 64] {
+        encode(G1::one() * Fr::from_slice(k).unwrap())
+    }
+
+    pub fn negate(p: &[u8; 64]) -> [u8; 64] {
+        encode(-decode(p).unwrap())
+    }
+}
+
+#[test]
+fn bn254_accelerators_agree_with_substrate_bn_on_every_route() {
+    const R: [u8; 32] = hex32("30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001");
+    const BN_P: [u8; 32] = hex32("30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47");
+    let mut rng = Random(0x2545_f491_4f6c_dd1d);
+    let small = |k: u8| {
+        let mut s = [0u8; 32];
+        s[31] = k;
+        s
+    };
+    let point = |x: [u8; 32], y: [u8; 32]| {
+        let mut p = [0u8; 64];
+        p[..32].copy_from_slice(&x);
+        p[32..].copy_from_slice(&y);
+        p
+    };
+    let (g, infinity) = (point(small(1), small(2)), [0u8; 64]);
+    let mut cases: Vec<([u8; 64], [u8; 64], [u8; 32])> = Vec::new();
+    for _ in 0..8 {
+        let (a, b) = (bn254::multiple(&rng.bytes()), bn254::multiple(&rng.bytes()));
+        cases.push((a, b, rng.bytes()));
+    }
+    let a = cases[0].0;
+    let mut r_plus_1 = R;
+    r_plus_1[31] += 1;
+    for (p1, p2, k) in [
+        (a, a, small(0)),                 // doubling; 0·a
+        (a, bn254::negate(&a), small(1)), // a − a = infinity; 1·a
+        (infinity, a, small(2)),          // 0 + a; k·0
+        (a, infinity, small(2)),          // a + 0; 2·a
+        (infinity, infinity, R),          // 0 + 0
+        (g, a, R),                        // r·G = infinity
+        (g, g, r_plus_1),                 // (r + 1)·G = G
+        (g, g, [0xff; 32]),               // a scalar above r
+        (point(BN_P, small(2)), g, small(3)),    // x = p: not canonical
+        (g, point(small(1), BN_P), small(3)),    // y = p, second operand
+        (point(small(1), small(3)), g, small(3)), // off the curve
+        (g, point(small(0), small(1)), small(3)), // (0, 1): not infinity, off the curve
+    ] {
+        cases.push((p1, p2, k));
+    }
+    let mut input = Vec::new();
+    let mut expected = Vec::new();
+    for (p1, p2, k) in &cases {
+        input.extend_from_slice(p1);
+        input.extend_from_slice(p2);
+        input.extend_from_slice(k);
+        expected.push(format!("{} {}", or_none(bn254::add(p1, p2)), or_none(bn254::mul(p1, k))));
+    }
+    check_routes("bn254_g1", &input, &expected);
 }
