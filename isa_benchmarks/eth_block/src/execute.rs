@@ -157,7 +157,7 @@ fn run_transactions(
     withdrawals: &[crate::witness::Withdrawal],
 ) -> Result<Executed, BlockError> {
     let mut state = State::builder().with_database_ref(db).with_bundle_update().build();
-    let mut evm = Evm::builder()
+    let builder = Evm::builder()
         .with_db(&mut state)
         .with_spec_id(SpecId::SHANGHAI)
         .modify_cfg_env(|cfg| cfg.chain_id = MAINNET_CHAIN_ID)
@@ -170,8 +170,10 @@ fn run_transactions(
             env.difficulty = header.difficulty;
             env.prevrandao = Some(header.mix_hash);
             env.blob_excess_gas_and_price = None;
-        })
-        .build();
+        });
+    #[cfg(feature = "accelerated")]
+    let builder = builder.append_handler_register(crate::precompiles::register);
+    let mut evm = builder.build();
 
     let mut receipts = Vec::with_capacity(txs.len());
     let mut cumulative_gas = 0u64;

@@ -9,6 +9,8 @@ extern crate alloc;
 pub mod encode;
 pub mod execute;
 pub mod mpt;
+#[cfg(feature = "accelerated")]
+pub mod precompiles;
 pub mod state;
 pub mod witness;
 
