@@ -39,6 +39,16 @@ pub fn csrs(csr: u32, rs1: u32) -> u32 {
     (csr << 20) | (rs1 << 15) | (2 << 12) | 0x73
 }
 
+/// `csrrwi x0, csr, uimm`: how ziskos calls a hint function.
+pub fn csrwi(csr: u32, uimm: u32) -> u32 {
+    (csr << 20) | ((uimm & 0x1f) << 15) | (5 << 12) | 0x73
+}
+
+/// `csrrs rd, csr, x0`: how ziskos reads a hint's next result word.
+pub fn csrr(rd: u32, csr: u32) -> u32 {
+    (csr << 20) | (2 << 12) | (rd << 7) | 0x73
+}
+
 /// `add rd, rs1, rs2`.
 pub fn add(rd: u32, rs1: u32, rs2: u32) -> u32 {
     (rs2 << 20) | (rs1 << 15) | (rd << 7) | 0x33

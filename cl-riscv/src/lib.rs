@@ -18,10 +18,16 @@ use cranelift_codegen::{Context, FinalizedRelocTarget};
 use zisk_wasm_environ::memory_map::{STACK_LIMIT, STACK_TOP};
 use zisk_wasm_environ::driver::Invocation;
 use zisk_wasm_environ::entry::{self, Entry, EntryError};
-use zisk_wasm_environ::names::{resolve, DataSymbol, Intrinsic, NS_BUILTIN, NS_DATA, NS_DRIVER, NS_INTRINSIC, NS_WASM_FUNC};
+use zisk_wasm_environ::names::{resolve, DataSymbol, Hint, Intrinsic, NS_BUILTIN, NS_DATA, NS_DRIVER, NS_INTRINSIC, NS_WASM_FUNC};
 use zisk_wasm_environ::{translate, EnvironError, Options};
 
 const ROM_ADDR: u64 = 0x9000_0000;
+/// ziskos' fcall CSRs: parameters of 2^k words at FCALL_PARAM_PORT + k (1 and 4 are all we
+/// use), function calls at FCALL_PORT + id / 32 with id % 32 as the immediate, results read
+/// from FCALL_GET_CSR.
+const FCALL_PARAM_PORT: u32 = 0x8F0;
+const FCALL_PORT: u32 = 0x8C0;
+const FCALL_GET_CSR: u32 = 0xFFE;
 /// The GOT of this route, in RAM the direct route uses for static frames (unused here).
 const GOT_ADDR: u64 = zisk_wasm_environ::memory_map::STATIC_FRAMES_ADDR;
 
@@ -119,12 +125,17 @@ fn compile_entry(wasm: &[u8], driver: Option<&[Invocation]>) -> Result<Vec<u8>, 
     // Precompiles: ZisK's transpiler turns `csrs <id>, a0` (followed, for two operands, by
     // `add x0, a1, x0`) into the precompile op, as ziskos does.
     let ret = encode::jalr(0, encode::RA, 0);
+    // Hints: ziskos' fcall ports, which the transpiler turns into fcall_param, fcall and
+    // fcall_get.
     for intrinsic in Intrinsic::ALL {
-        let Some(p) = intrinsic.precompile() else { continue };
-        let mut code = vec![encode::csrs(p.csr, encode::A0)];
-        if p.two_operands {
-            code.push(encode::add(0, encode::A0 + 1, 0));
-        }
+        let mut code = match (intrinsic.precompile(), intrinsic.hint()) {
+            (Some(p), _) if p.two_operands => vec![encode::csrs(p.csr, encode::A0), encode::add(0, encode::A0 + 1, 0)],
+            (Some(p), _) => vec![encode::csrs(p.csr, encode::A0)],
+            (_, Some(Hint::Param { words })) => vec![encode::csrs(FCALL_PARAM_PORT + words.trailing_zeros(), encode::A0)],
+            (_, Some(Hint::Call { id })) => vec![encode::csrwi(FCALL_PORT + (id >> 5), id & 0x1f)],
+            (_, Some(Hint::Get)) => vec![encode::csrr(encode::A0, FCALL_GET_CSR)],
+            (None, None) => continue,
+        };
         code.push(ret);
         functions.insert((NS_INTRINSIC, intrinsic as u32), CompiledFunction { name: intrinsic.name().into(), code: words(&code), relocs: vec![] });
     }

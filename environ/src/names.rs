@@ -91,10 +91,33 @@ pub enum Intrinsic {
     Bn254CurveAdd = 6,
     /// (p: i64): ZisK's bn254_curve_dbl precompile, as [`Intrinsic::Secp256k1Dbl`].
     Bn254CurveDbl = 7,
+    /// (value: i64): a one-word parameter for the next hint call (ZisK's `fcall_param`).
+    HintParam1 = 8,
+    /// (addr: i64): four words at an absolute address as hint parameters.
+    HintParam4 = 9,
+    /// (): ziskos' hint for an inverse modulo secp256k1's group order (4 result words).
+    HintSecp256k1FnInv = 10,
+    /// (): ziskos' hint for a square root modulo secp256k1's p, of a wanted parity (5 words:
+    /// 1 if a root exists, then the root).
+    HintSecp256k1FpSqrt = 11,
+    /// () -> i64: the next word of the last hint's result (ZisK's `fcall_get`).
+    HintGet = 12,
+}
+
+/// A hint intrinsic: ZisK's free-input ops (`fcall_param`, `fcall`, `fcall_get`), whose
+/// results the prover supplies; the program must check them before relying on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// `fcall_param` of `words` words: the value itself (1) or the words at an address.
+    Param { words: u32 },
+    /// `fcall` of a ziskos fcall function id.
+    Call { id: u32 },
+    /// `fcall_get`.
+    Get,
 }
 
 impl Intrinsic {
-    pub const ALL: [Intrinsic; 8] = [
+    pub const ALL: [Intrinsic; 13] = [
         Intrinsic::Exit,
         Intrinsic::Keccakf,
         Intrinsic::Sha256f,
@@ -103,6 +126,11 @@ impl Intrinsic {
         Intrinsic::Secp256k1Dbl,
         Intrinsic::Bn254CurveAdd,
         Intrinsic::Bn254CurveDbl,
+        Intrinsic::HintParam1,
+        Intrinsic::HintParam4,
+        Intrinsic::HintSecp256k1FnInv,
+        Intrinsic::HintSecp256k1FpSqrt,
+        Intrinsic::HintGet,
     ];
 
     pub fn from_index(index: u32) -> Option<Intrinsic> {
@@ -114,7 +142,12 @@ impl Intrinsic {
     /// the op), and its operands: one address (as `b`), or two (`a`, `b`).
     pub fn precompile(self) -> Option<Precompile> {
         let (op, csr, two_operands) = match self {
-            Intrinsic::Exit => return None,
+            Intrinsic::Exit
+            | Intrinsic::HintParam1
+            | Intrinsic::HintParam4
+            | Intrinsic::HintSecp256k1FnInv
+            | Intrinsic::HintSecp256k1FpSqrt
+            | Intrinsic::HintGet => return None,
             Intrinsic::Keccakf => ("keccak", 0x800, false),
             Intrinsic::Arith256Mod => ("arith256_mod", 0x802, false),
             Intrinsic::Secp256k1Add => ("secp256k1_add", 0x803, true),
@@ -124,6 +157,18 @@ impl Intrinsic {
             Intrinsic::Bn254CurveDbl => ("bn254_curve_dbl", 0x807, false),
         };
         Some(Precompile { op, csr, two_operands })
+    }
+
+    /// The hint op behind this intrinsic (ids as ziskos' `FCALL_*_ID`).
+    pub fn hint(self) -> Option<Hint> {
+        Some(match self {
+            Intrinsic::HintParam1 => Hint::Param { words: 1 },
+            Intrinsic::HintParam4 => Hint::Param { words: 4 },
+            Intrinsic::HintSecp256k1FnInv => Hint::Call { id: 2 },
+            Intrinsic::HintSecp256k1FpSqrt => Hint::Call { id: 3 },
+            Intrinsic::HintGet => Hint::Get,
+            _ => return None,
+        })
     }
 
     /// A short name for symbols and listings.
@@ -137,6 +182,11 @@ impl Intrinsic {
             Intrinsic::Secp256k1Dbl => "secp256k1_dbl",
             Intrinsic::Bn254CurveAdd => "bn254_curve_add",
             Intrinsic::Bn254CurveDbl => "bn254_curve_dbl",
+            Intrinsic::HintParam1 => "hint_param1",
+            Intrinsic::HintParam4 => "hint_param4",
+            Intrinsic::HintSecp256k1FnInv => "hint_secp256k1_fn_inv",
+            Intrinsic::HintSecp256k1FpSqrt => "hint_secp256k1_fp_sqrt",
+            Intrinsic::HintGet => "hint_get",
         }
     }
 
@@ -145,9 +195,14 @@ impl Intrinsic {
         let params: &[ir::Type] = match self {
             Intrinsic::Exit => &[ir::types::I32],
             Intrinsic::Keccakf | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
+            Intrinsic::HintParam1 | Intrinsic::HintParam4 => &[ir::types::I64],
             Intrinsic::Sha256f | Intrinsic::Secp256k1Add | Intrinsic::Bn254CurveAdd => &[ir::types::I64, ir::types::I64],
+            Intrinsic::HintSecp256k1FnInv | Intrinsic::HintSecp256k1FpSqrt | Intrinsic::HintGet => &[],
         };
         sig.params.extend(params.iter().map(|&t| ir::AbiParam::new(t)));
+        if self == Intrinsic::HintGet {
+            sig.returns.push(ir::AbiParam::new(ir::types::I64));
+        }
         sig
     }
 

@@ -4,8 +4,9 @@
 //!
 //! Every 256-bit value lives in the accelerator scratch region as four little-endian u64
 //! limbs at a fixed address ([`at`]), so a modular multiplication is one precompile call on
-//! a parameter block of five fixed pointers. Exponentiations by constant exponents are
-//! unrolled (ziskos hints inverses and roots instead; we have no hint channel yet). Scalar
+//! a parameter block of five fixed pointers. Inverses and square roots take ziskos' hints
+//! (ZisK's free-input fcalls), checked by one multiplication; when a check fails (or there is
+//! no root) the answer comes from an exponentiation by a constant exponent, unrolled. Scalar
 //! multiplication is double-and-add over 256 bits (Shamir's simultaneous form for two
 //! scalars), branching around every case the add precompile cannot take: equal x, infinity.
 //! Only one accelerator runs at a time, so all share the layout.
@@ -74,7 +75,9 @@ pub mod at {
     pub const PARAMS: u64 = int(25);
     pub const SQUARE: u64 = PARAMS + 40;
     pub const MULTIPLY: u64 = SQUARE + 40;
-    pub const END: u64 = MULTIPLY + 40;
+    /// A hint's result words.
+    pub const HINT: u64 = MULTIPLY + 40;
+    pub const END: u64 = HINT + 40;
 }
 const _: () = assert!(at::END <= ACCEL_SCRATCH_ADDR + ACCEL_SCRATCH_SIZE);
 
@@ -208,6 +211,27 @@ pub fn pow(s: &mut Shim, d: u64, base: u64, exp: U256, m: u64) {
     }
     let (to, pow) = (abs(s, d), abs(s, at::POW));
     copy(s, to, pow, 4);
+}
+
+/// Calls hint `call` on the integer at `x` (and `extra` as a one-word parameter), then reads
+/// `words` result words to `dst`. The prover supplies them: check before use.
+pub fn hint(s: &mut Shim, call: Intrinsic, x: u64, extra: Option<Value>, words: i32, dst: u64) {
+    let param4 = Intrinsic::HintParam4.import_into(s.b.func);
+    let x = abs(s, x);
+    s.b.ins().call(param4, &[x]);
+    if let Some(extra) = extra {
+        let param1 = Intrinsic::HintParam1.import_into(s.b.func);
+        s.b.ins().call(param1, &[extra]);
+    }
+    let f = call.import_into(s.b.func);
+    s.b.ins().call(f, &[]);
+    let get = Intrinsic::HintGet.import_into(s.b.func);
+    let dst = abs(s, dst);
+    for w in 0..words {
+        let call = s.b.ins().call(get, &[]);
+        let word = s.b.inst_results(call)[0];
+        s.store(word, dst, 8 * w);
+    }
 }
 
 /// Emits `then` when `cond` holds and continues after it.

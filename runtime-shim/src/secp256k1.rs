@@ -8,7 +8,8 @@
 //! - verification: the status is `ZKVM_EOK` and `*verified` says; high s is accepted (as
 //!   ziskos does), the key must be canonical, on the curve and not the all-zero identity.
 //!
-//! Inverses mod n and the square root are exponentiations (n − 2, (p + 1)/4).
+//! Inverses mod n and the square root are ziskos' hints, checked; exponentiations (n − 2,
+//! (p + 1)/4) when a hint fails its check.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I64, I8};
@@ -37,6 +38,16 @@ fn secp256k1_constants(s: &mut Shim) {
     for (addr, value) in [(at::N, N), (at::N_MINUS_1, minus(N, 1)), (at::G, GX), (at::G + 32, GY)] {
         set(s, addr, value);
     }
+}
+
+/// d = x⁻¹ mod n for x in [1, n − 1]: the hint when x·hint ≡ 1, else x^(n−2).
+fn invert_mod_n(s: &mut Shim, d: u64, x: u64) {
+    hint(s, Intrinsic::HintSecp256k1FnInv, x, None, 4, d);
+    mul_add(s, at::T, x, d, at::ZERO, at::N);
+    let (t, one) = (abs(s, at::T), abs(s, at::ONE));
+    let good = equal(s, t, one, 4);
+    let bad = s.b.ins().icmp_imm(IntCC::Equal, good, 0);
+    when(s, bad, |s| pow(s, d, x, minus(N, 2), at::N));
 }
 
 /// Whether r or s (already read) lies outside [1, n − 1] (an i8).
@@ -70,25 +81,48 @@ pub fn ecrecover(s: &mut Shim, msg: Value, sig: Value, recid: Value, out: Value)
     // R = (r, y) with y² = r³ + 7 and y's parity recid's low bit (r < n < p).
     mul_add(s, at::X2, at::R, at::R, at::ZERO, at::P);
     mul_add(s, at::YSQ, at::X2, at::R, at::B, at::P);
+    // The hinted root of the wanted parity, accepted when it is one (canonical, squaring to
+    // r³ + 7, of that parity); otherwise the exponentiation decides, failing if none exists.
     let y = at::Q + 32;
-    pow(s, y, at::YSQ, SQRT_EXP, at::P);
-    mul_add(s, at::T, y, y, at::ZERO, at::P);
-    let (t, ysq) = (abs(s, at::T), abs(s, at::YSQ));
-    let root = equal(s, t, ysq, 4);
-    let no_root = s.b.ins().icmp_imm(IntCC::Equal, root, 0);
-    fail_if(s, no_root, |_| {}, ZKVM_EFAIL);
+    let want = s.b.ins().uextend(I64, recid);
+    let want = s.b.ins().band_imm(want, 1);
+    hint(s, Intrinsic::HintSecp256k1FpSqrt, at::YSQ, Some(want), 5, at::HINT);
+    let (root, to) = (abs(s, at::HINT + 8), abs(s, y));
+    copy(s, to, root, 4);
+    let found = abs(s, at::HINT);
+    let found = s.load(I64, found, 0);
+    let found = s.b.ins().icmp_imm(IntCC::Equal, found, 1);
+    mul_add(s, at::X2, y, y, at::ZERO, at::P);
+    let (square, ysq) = (abs(s, at::X2), abs(s, at::YSQ));
+    let squares = equal(s, square, ysq, 4);
+    let big = above(s, y, minus(CURVE.p, 1));
+    let canonical = s.b.ins().bxor_imm(big, 1);
     let y_addr = abs(s, y);
     let y0 = s.load(I64, y_addr, 0);
     let parity = s.b.ins().band_imm(y0, 1);
-    let want = s.b.ins().uextend(I64, recid);
-    let want = s.b.ins().band_imm(want, 1);
-    let flip = s.b.ins().icmp(IntCC::NotEqual, parity, want);
-    when(s, flip, |s| mul_add(s, y, y, at::P_MINUS_1, at::ZERO, at::P));
+    let right_parity = s.b.ins().icmp(IntCC::Equal, parity, want);
+    let good = s.b.ins().band(found, squares);
+    let good = s.b.ins().band(good, canonical);
+    let good = s.b.ins().band(good, right_parity);
+    let bad = s.b.ins().icmp_imm(IntCC::Equal, good, 0);
+    when(s, bad, |s| {
+        pow(s, y, at::YSQ, SQRT_EXP, at::P);
+        mul_add(s, at::T, y, y, at::ZERO, at::P);
+        let (t, ysq) = (abs(s, at::T), abs(s, at::YSQ));
+        let root = equal(s, t, ysq, 4);
+        let no_root = s.b.ins().icmp_imm(IntCC::Equal, root, 0);
+        fail_if(s, no_root, |_| {}, ZKVM_EFAIL);
+        let y_addr = abs(s, y);
+        let y0 = s.load(I64, y_addr, 0);
+        let parity = s.b.ins().band_imm(y0, 1);
+        let flip = s.b.ins().icmp(IntCC::NotEqual, parity, want);
+        when(s, flip, |s| mul_add(s, y, y, at::P_MINUS_1, at::ZERO, at::P));
+    });
     let (q, r) = (abs(s, at::Q), abs(s, at::R));
     copy(s, q, r, 4);
 
     // u1 = −z·r⁻¹, u2 = s·r⁻¹ (mod n); the key is u1·G + u2·R.
-    pow(s, at::INV, at::R, minus(N, 2), at::N);
+    invert_mod_n(s, at::INV, at::R);
     mul_add(s, at::T, at::Z, at::INV, at::ZERO, at::N);
     mul_add(s, at::U1, at::T, at::N_MINUS_1, at::ZERO, at::N);
     mul_add(s, at::U2, at::S, at::INV, at::ZERO, at::N);
@@ -128,7 +162,7 @@ pub fn verify(s: &mut Shim, msg: Value, sig: Value, pubkey: Value, verified: Val
     fail_if(s, off_curve, reject, ZKVM_EOK);
 
     // u1 = z·s⁻¹, u2 = r·s⁻¹ (mod n); valid iff u1·G + u2·Q is finite with x ≡ r (mod n).
-    pow(s, at::INV, at::S, minus(N, 2), at::N);
+    invert_mod_n(s, at::INV, at::S);
     mul_add(s, at::U1, at::Z, at::INV, at::ZERO, at::N);
     mul_add(s, at::U2, at::R, at::INV, at::ZERO, at::N);
     let inf = scalar_mul(s, &CURVE, true);

@@ -334,6 +334,15 @@ impl Emitter<'_> {
                 // Precompiles leave the flag clear and want their first jump offset zero.
                 self.push(ZInst::new(op, a, b_of(b)).then(Next::Branch(Target::Rel(0), Target::Rel(4))));
             }
+            MInst::Fcall { op, a, b } => {
+                let (a, b) = (src(a, &mut next), src(b, &mut next));
+                self.push(ZInst::new(op, a, b_of(b)));
+            }
+            MInst::FcallGet { .. } => {
+                let dst = reg_of(next());
+                // As ZisK's transpiler emits it for `csrr rd, 0xFFE`.
+                self.push(ZInst::new("fcall_get", ASrc::Imm(0), BSrc::Mem(zisk_core::INPUT_ADDR)).to(Store::Reg(dst)));
+            }
             MInst::Exit { code } => {
                 let code = src(code, &mut next);
                 let exit = self.labels.exit_address();

@@ -62,6 +62,11 @@ pub enum MInst {
     Exit { code: Src },
     /// A ZisK precompile on memory at the addresses `a`/`b` (ops `keccak`, `sha256`).
     Precompile { op: &'static str, a: Src, b: Src },
+    /// A ZisK hint op without a result: `fcall_param` (a = word count, b = the value or
+    /// address) or `fcall` (a = function id).
+    Fcall { op: &'static str, a: Src, b: Src },
+    /// The next word of the last hint's result.
+    FcallGet { dst: VReg },
     Jump { target: MBlock },
     Branch { cmp: Cmp, taken: MBlock, not_taken: MBlock },
     /// `index < targets.len()` selects a target, anything else `default`.

@@ -124,10 +124,11 @@ fn fixed_operands(inst: &MInst) -> (Vec<Operand>, PRegSet) {
             }
         }
         MInst::Exit { code } => use_src(&mut ops, code),
-        MInst::Precompile { a, b, .. } => {
+        MInst::Precompile { a, b, .. } | MInst::Fcall { a, b, .. } => {
             use_src(&mut ops, a);
             use_src(&mut ops, b);
         }
+        MInst::FcallGet { dst } => ops.push(Operand::reg_def(*dst)),
         MInst::BrTable { index, .. } => ops.push(Operand::reg_use(*index)),
         MInst::Return { values } => {
             for &(v, i) in values {

@@ -3,7 +3,7 @@
 //! caller's stack pointer.
 
 use cranelift_codegen::ir::{self, InstructionData, Opcode, Value};
-use zisk_wasm_environ::names::{resolve, Intrinsic, NS_BUILTIN, NS_INTRINSIC, NS_WASM_FUNC};
+use zisk_wasm_environ::names::{resolve, Hint, Intrinsic, NS_BUILTIN, NS_INTRINSIC, NS_WASM_FUNC};
 use zisk_wasm_environ::Builtin;
 
 use super::LowerCtx;
@@ -52,6 +52,15 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
                         Some(Intrinsic::Exit) => {
                             let code = cx.src(all_args[0]);
                             cx.emit(MInst::Exit { code });
+                            Ok(())
+                        }
+                        Some(intrinsic) if intrinsic.hint().is_some() => {
+                            let inst = match intrinsic.hint().unwrap() {
+                                Hint::Param { words } => MInst::Fcall { op: "fcall_param", a: Src::Imm(words as u64), b: cx.src(all_args[0]) },
+                                Hint::Call { id } => MInst::Fcall { op: "fcall", a: Src::Imm(id as u64), b: Src::Imm(0) },
+                                Hint::Get => MInst::FcallGet { dst: cx.def(results[0]) },
+                            };
+                            cx.emit(inst);
                             Ok(())
                         }
                         Some(intrinsic) => {
