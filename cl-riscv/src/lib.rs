@@ -394,7 +394,9 @@ fn compile_function(isa: &OwnedTargetIsa, mut func: ir::Function, name: &str) ->
     insert_stack_check(&mut func);
     let names = func.clone();
     let mut ctx = Context::for_function(func);
-    // Legalize first, so that the `*_imm` forms are plain constants the split can see.
+    // Legalize first, so that the `*_imm` forms are plain constants the split can see. The
+    // legalizer updates the CFG in place, so it needs one (`compile` computes its own).
+    ctx.compute_cfg();
     ctx.legalize(isa.as_ref()).map_err(|e| ClRiscvError::Codegen { function: name.to_string(), what: format!("{e:?}") })?;
     split_large_constants(&mut ctx.func);
     let compiled = ctx
