@@ -35,6 +35,7 @@ const ZKVM_EOK: i64 = 0;
 /// Keccak-256's rate: the bytes absorbed per permutation.
 const KECCAK_RATE: i64 = 136;
 const KECCAK_STATE: u64 = ACCEL_SCRATCH_ADDR;
+/// The last, partial word of a message, assembled.
 const KECCAK_BLOCK: u64 = ACCEL_SCRATCH_ADDR + 200;
 const SHA256_STATE: u64 = ACCEL_SCRATCH_ADDR + 0x200;
 /// Two blocks: the padded tail may need both.
@@ -94,11 +95,13 @@ fn zero(s: &mut Shim, addr: u64, words: u64) {
     }
 }
 
-/// Copies `len` bytes (an i64 below one block) from `src` to the zeroed block at `dst`:
-/// whole u64 words first (one 8-byte access each way instead of eight 1-byte ones, which
-/// ZisK bills as unaligned), then the last bytes.
-fn copy_tail(s: &mut Shim, src: Value, len: Value, dst: u64) {
+/// Copies bytes [from, len) of `src` (i64 offsets, below one block) to the zeroed scratch at
+/// `dst`: whole u64 words first (one 8-byte access each way instead of eight 1-byte ones,
+/// which ZisK bills as unaligned), then the last bytes.
+fn copy_tail(s: &mut Shim, src: Value, len: Value, dst: u64, from: Value) {
     let dst = abs(s, dst);
+    let src = s.b.ins().iadd(src, from);
+    let len = s.b.ins().isub(len, from);
     let words = s.b.ins().ushr_imm(len, 3);
     s.for_each(words, |s, i| {
         let offset = s.b.ins().ishl_imm(i, 3);
@@ -125,17 +128,46 @@ fn xor_byte(s: &mut Shim, block: u64, at: Value, bits: i64) {
     s.store(byte, addr, 0);
 }
 
-/// XORs the 17 words at `block` (guest memory when `from_guest`) into the Keccak state and
-/// permutes it.
-fn absorb(s: &mut Shim, block: Value, from_guest: bool) {
+/// XORs the 17 words at guest `block` into the Keccak state and permutes it.
+fn absorb(s: &mut Shim, block: Value) {
     let state = abs(s, KECCAK_STATE);
     for w in 0..(KECCAK_RATE / 8) as i32 {
-        let flags = if from_guest { guest() } else { MemFlags::trusted() };
-        let word = s.b.ins().load(I64, flags, block, 8 * w);
+        let word = s.b.ins().load(I64, guest(), block, 8 * w);
         let lane = s.load(I64, state, 8 * w);
         let mixed = s.b.ins().bxor(lane, word);
         s.store(mixed, state, 8 * w);
     }
+    let keccakf = Intrinsic::Keccakf.import_into(s.b.func);
+    s.b.ins().call(keccakf, &[state]);
+}
+
+/// XORs the last `rest` (< 136) bytes at guest `tail` and Keccak's padding (0x01 after them,
+/// 0x80 in the rate's last byte) into the state and permutes it: whole words straight from
+/// the guest, the partial word assembled in scratch (at most seven 1-byte accesses).
+fn absorb_tail(s: &mut Shim, tail: Value, rest: Value) {
+    let state = abs(s, KECCAK_STATE);
+    let words = s.b.ins().ushr_imm(rest, 3);
+    s.for_each(words, |s, i| {
+        let offset = s.b.ins().ishl_imm(i, 3);
+        let (from, lane) = (s.b.ins().iadd(tail, offset), s.b.ins().iadd(state, offset));
+        let word = s.b.ins().load(I64, guest(), from, 0);
+        let old = s.load(I64, lane, 0);
+        let mixed = s.b.ins().bxor(old, word);
+        s.store(mixed, lane, 0);
+    });
+    let done = s.b.ins().ishl_imm(words, 3);
+    let bytes = s.b.ins().isub(rest, done);
+    zero(s, KECCAK_BLOCK, 1);
+    copy_tail(s, tail, rest, KECCAK_BLOCK, done);
+    xor_byte(s, KECCAK_BLOCK, bytes, 0x01);
+    let (partial, lane) = (abs(s, KECCAK_BLOCK), s.b.ins().iadd(state, done));
+    let word = s.load(I64, partial, 0);
+    let old = s.load(I64, lane, 0);
+    let mixed = s.b.ins().bxor(old, word);
+    s.store(mixed, lane, 0);
+    let last = s.load(I64, state, (KECCAK_RATE - 8) as i32);
+    let last = s.b.ins().bxor_imm(last, (0x80u64 << 56) as i64);
+    s.store(last, state, (KECCAK_RATE - 8) as i32);
     let keccakf = Intrinsic::Keccakf.import_into(s.b.func);
     s.b.ins().call(keccakf, &[state]);
 }
@@ -150,18 +182,12 @@ fn keccak256(s: &mut Shim, data: Value, len: Value, out: Value) {
     s.for_each(blocks, |s, i| {
         let offset = s.b.ins().imul_imm(i, KECCAK_RATE);
         let block = s.b.ins().iadd(src, offset);
-        absorb(s, block, true);
+        absorb(s, block);
     });
     let full = s.b.ins().imul_imm(blocks, KECCAK_RATE);
     let rest = s.b.ins().isub(len, full);
     let tail = s.b.ins().iadd(src, full);
-    zero(s, KECCAK_BLOCK, (KECCAK_RATE / 8) as u64);
-    copy_tail(s, tail, rest, KECCAK_BLOCK);
-    xor_byte(s, KECCAK_BLOCK, rest, 0x01);
-    let last = s.b.ins().iconst(I64, KECCAK_RATE - 1);
-    xor_byte(s, KECCAK_BLOCK, last, 0x80);
-    let block = abs(s, KECCAK_BLOCK);
-    absorb(s, block, false);
+    absorb_tail(s, tail, rest);
     let state = abs(s, KECCAK_STATE);
     for w in 0..4 {
         let word = s.load(I64, state, 8 * w);
@@ -205,7 +231,8 @@ fn sha256(s: &mut Shim, data: Value, len: Value, out: Value) {
     let rest = s.b.ins().isub(len, full);
     let tail = s.b.ins().iadd(src, full);
     zero(s, SHA256_BLOCKS, 16);
-    copy_tail(s, tail, rest, SHA256_BLOCKS);
+    let start = s.b.ins().iconst(I64, 0);
+    copy_tail(s, tail, rest, SHA256_BLOCKS, start);
     xor_byte(s, SHA256_BLOCKS, rest, 0x80);
     let two = s.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, rest, 56);
     let sixty_four = s.b.ins().iconst(I64, 64);
