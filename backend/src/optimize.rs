@@ -55,11 +55,18 @@ pub fn optimize(func: ir::Function, name: &str, mid_end: MidEnd) -> Result<ir::F
     let mut ctx = Context::for_function(func);
     ctx.optimize(isa.as_ref(), &mut ControlPlane::default())
         .map_err(|e| BackendError::Optimizer { function: name.to_string(), what: format!("{e:?}") })?;
-    crate::trap_blocks::run(&mut ctx.func);
-    crate::hoist_bound::run(&mut ctx.func);
+    let mut passes: Vec<(&str, fn(&mut ir::Function))> = vec![("trap_blocks", crate::trap_blocks::run), ("hoist_bound", crate::hoist_bound::run)];
     if mid_end == MidEnd::Legalize {
-        crate::local_cse::run(&mut ctx.func);
+        passes.push(("local_cse", crate::local_cse::run));
     }
-    crate::widen_checks::run(&mut ctx.func);
+    passes.push(("widen_checks", crate::widen_checks::run));
+    for (pass, run) in passes {
+        run(&mut ctx.func);
+        // Every pass of ours must leave valid IR; compile time is cheap next to a miscompile.
+        cranelift_codegen::verify_function(&ctx.func, isa.flags()).map_err(|errors| BackendError::Optimizer {
+            function: name.to_string(),
+            what: format!("pass {pass} left invalid IR: {errors}"),
+        })?;
+    }
     Ok(ctx.func)
 }
