@@ -22,9 +22,9 @@ use zisk_wasm_environ::names::{resolve, DataSymbol, Hint, Intrinsic, NS_BUILTIN,
 use zisk_wasm_environ::{translate, EnvironError, Options};
 
 const ROM_ADDR: u64 = 0x9000_0000;
-/// ziskos' fcall CSRs: parameters of 2^k words at FCALL_PARAM_PORT + k (1 and 4 are all we
-/// use), function calls at FCALL_PORT + id / 32 with id % 32 as the immediate, results read
-/// from FCALL_GET_CSR.
+/// ziskos' fcall CSRs: parameters of 2^k words at FCALL_PARAM_PORT + k for k ≤ 3 (larger
+/// counts have other ports; we use 1 and 4), function calls at FCALL_PORT + id / 32 with
+/// id % 32 as the immediate, results read from FCALL_GET_CSR.
 const FCALL_PARAM_PORT: u32 = 0x8F0;
 const FCALL_PORT: u32 = 0x8C0;
 const FCALL_GET_CSR: u32 = 0xFFE;
@@ -131,7 +131,10 @@ fn compile_entry(wasm: &[u8], driver: Option<&[Invocation]>) -> Result<Vec<u8>, 
         let mut code = match (intrinsic.precompile(), intrinsic.hint()) {
             (Some(p), _) if p.two_operands => vec![encode::csrs(p.csr, encode::A0), encode::add(0, encode::A0 + 1, 0)],
             (Some(p), _) => vec![encode::csrs(p.csr, encode::A0)],
-            (_, Some(Hint::Param { words })) => vec![encode::csrs(FCALL_PARAM_PORT + words.trailing_zeros(), encode::A0)],
+            (_, Some(Hint::Param { words })) => {
+                assert!(matches!(words, 1 | 2 | 4 | 8), "no fcall parameter port of {words} words");
+                vec![encode::csrs(FCALL_PARAM_PORT + words.trailing_zeros(), encode::A0)]
+            }
             (_, Some(Hint::Call { id })) => vec![encode::csrwi(FCALL_PORT + (id >> 5), id & 0x1f)],
             (_, Some(Hint::Get)) => vec![encode::csrr(encode::A0, FCALL_GET_CSR)],
             (None, None) => continue,

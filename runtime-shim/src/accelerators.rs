@@ -7,12 +7,12 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I32, I64, I8};
-use cranelift_codegen::ir::{self, InstBuilder, MemFlags, Value};
+use cranelift_codegen::ir::{self, InstBuilder, Value};
 use zisk_wasm_environ::memory_map::ACCEL_SCRATCH_ADDR;
 use zisk_wasm_environ::names::Intrinsic;
 use zisk_wasm_environ::{WasmFuncType, WasmValType};
 
-use crate::clif::{function, Shim};
+use crate::clif::{abs, function, guest, Shim};
 use crate::{bn254, secp256k1};
 
 pub const MODULE: &str = "env";
@@ -30,7 +30,9 @@ pub const PROVIDED: &[&str] = &[
     "env.zkvm_bn254_g1_mul(i32 point, i32 scalar, i32 out) -> i32",
 ];
 
-const ZKVM_EOK: i64 = 0;
+/// `zkvm_status`: success, failure.
+pub(crate) const ZKVM_EOK: i64 = 0;
+pub(crate) const ZKVM_EFAIL: i64 = -1;
 
 /// Keccak-256's rate: the bytes absorbed per permutation.
 const KECCAK_RATE: i64 = 136;
@@ -51,7 +53,7 @@ pub fn build(index: u32, module: &str, field: &str, ty: &WasmFuncType) -> Option
     match (field, ty.params(), ty.returns().is_empty()) {
         ("zkvm_keccak256", [P, P, P], false) if status => function(index, ty, |s, a| {
             keccak256(s, a[0], a[1], a[2]);
-            ret_status(s);
+            ret(s, ZKVM_EOK);
         }),
         ("native_keccak256", [P, P, P], true) => function(index, ty, |s, a| {
             keccak256(s, a[0], a[1], a[2]);
@@ -59,7 +61,7 @@ pub fn build(index: u32, module: &str, field: &str, ty: &WasmFuncType) -> Option
         }),
         ("zkvm_sha256", [P, P, P], false) if status => function(index, ty, |s, a| {
             sha256(s, a[0], a[1], a[2]);
-            ret_status(s);
+            ret(s, ZKVM_EOK);
         }),
         ("zkvm_secp256k1_ecrecover", [P, P, P, P], false) if status => {
             function(index, ty, |s, a| secp256k1::ecrecover(s, a[0], a[1], a[2], a[3]))
@@ -73,18 +75,10 @@ pub fn build(index: u32, module: &str, field: &str, ty: &WasmFuncType) -> Option
     }
 }
 
-fn ret_status(s: &mut Shim) {
-    let ok = s.b.ins().iconst(I32, ZKVM_EOK);
-    s.b.ins().return_(&[ok]);
-}
-
-/// Guest bytes are read and written where they lie, aligned or not.
-fn guest() -> MemFlags {
-    MemFlags::new().with_notrap()
-}
-
-fn abs(s: &mut Shim, addr: u64) -> Value {
-    s.b.ins().iconst(I64, addr as i64)
+/// Returns the accelerator status `status` (an i32).
+pub(crate) fn ret(s: &mut Shim, status: i64) {
+    let v = s.b.ins().iconst(I32, status);
+    s.b.ins().return_(&[v]);
 }
 
 /// Zeroes `words` u64 words at `addr`.
@@ -137,8 +131,7 @@ fn absorb(s: &mut Shim, block: Value) {
         let mixed = s.b.ins().bxor(lane, word);
         s.store(mixed, state, 8 * w);
     }
-    let keccakf = Intrinsic::Keccakf.import_into(s.b.func);
-    s.b.ins().call(keccakf, &[state]);
+    s.intrinsic(Intrinsic::Keccakf, &[state]);
 }
 
 /// XORs the last `rest` (< 136) bytes at guest `tail` and Keccak's padding (0x01 after them,
@@ -168,8 +161,7 @@ fn absorb_tail(s: &mut Shim, tail: Value, rest: Value) {
     let last = s.load(I64, state, (KECCAK_RATE - 8) as i32);
     let last = s.b.ins().bxor_imm(last, (0x80u64 << 56) as i64);
     s.store(last, state, (KECCAK_RATE - 8) as i32);
-    let keccakf = Intrinsic::Keccakf.import_into(s.b.func);
-    s.b.ins().call(keccakf, &[state]);
+    s.intrinsic(Intrinsic::Keccakf, &[state]);
 }
 
 /// Keccak-256 (Ethereum's: padding 0x01 … 0x80) of [data, data + len) into out[0..32].
@@ -198,8 +190,7 @@ fn keccak256(s: &mut Shim, data: Value, len: Value, out: Value) {
 /// Compresses the 64-byte block at absolute `block` (8-aligned) into the SHA-256 state.
 fn compress(s: &mut Shim, block: Value) {
     let state = abs(s, SHA256_STATE);
-    let sha256f = Intrinsic::Sha256f.import_into(s.b.func);
-    s.b.ins().call(sha256f, &[state, block]);
+    s.intrinsic(Intrinsic::Sha256f, &[state, block]);
 }
 
 /// SHA-256 of [data, data + len) into out[0..32]. The precompile takes the state as eight

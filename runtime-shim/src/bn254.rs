@@ -10,7 +10,6 @@ use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{InstBuilder, Value};
 use zisk_wasm_environ::names::Intrinsic;
 
-use crate::clif::Shim;
 use crate::ec::*;
 
 const CURVE: Curve = Curve {

@@ -2,11 +2,11 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I32, I64};
-use cranelift_codegen::ir::{self, Block, InstBuilder, MemFlags, Value};
+use cranelift_codegen::ir::{self, Block, FuncRef, InstBuilder, MemFlags, Value};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use zisk_wasm_environ::builtins::load_abs;
 use zisk_wasm_environ::memory_map::{LINEAR_MEMORY_ADDR, MEMORY_BOUND_ADDR};
-use zisk_wasm_environ::names::NS_WASM_FUNC;
+use zisk_wasm_environ::names::{Intrinsic, NS_WASM_FUNC};
 use zisk_wasm_environ::{wasm_signature, WasmFuncType};
 
 pub const ERRNO_SUCCESS: i64 = 0;
@@ -27,9 +27,9 @@ pub fn function(index: u32, ty: &WasmFuncType, body: impl FnOnce(&mut Shim, &[Va
     b.switch_to_block(entry);
     let args = b.block_params(entry).to_vec();
     let fault = b.create_block();
-    let mut shim = Shim { b, fault, fault_used: false };
+    let mut shim = Shim { b, fault, fault_used: false, intrinsics: Vec::new() };
     body(&mut shim, &args);
-    let Shim { mut b, fault, fault_used } = shim;
+    let Shim { mut b, fault, fault_used, .. } = shim;
     b.switch_to_block(fault);
     if fault_used {
         let errno = b.ins().iconst(I32, ERRNO_FAULT);
@@ -47,9 +47,34 @@ pub struct Shim<'a> {
     /// Returns EFAULT: where untrusted guest ranges that do not fit branch to.
     fault: Block,
     fault_used: bool,
+    /// Each intrinsic declared once per function, however often it is called.
+    intrinsics: Vec<(Intrinsic, FuncRef)>,
+}
+
+/// Guest bytes are read and written where they lie, aligned or not.
+pub fn guest() -> MemFlags {
+    MemFlags::new().with_notrap()
+}
+
+/// An absolute address (an i64 constant).
+pub fn abs(s: &mut Shim, addr: u64) -> Value {
+    s.b.ins().iconst(I64, addr as i64)
 }
 
 impl Shim<'_> {
+    /// Calls `intrinsic` with `args`; returns the call.
+    pub fn intrinsic(&mut self, intrinsic: Intrinsic, args: &[Value]) -> ir::Inst {
+        let f = match self.intrinsics.iter().find(|(i, _)| *i == intrinsic) {
+            Some(&(_, f)) => f,
+            None => {
+                let f = intrinsic.import_into(self.b.func);
+                self.intrinsics.push((intrinsic, f));
+                f
+            }
+        };
+        self.b.ins().call(f, args)
+    }
+
     /// The absolute address of guest range [ptr, ptr + len), branching to EFAULT unless it
     /// lies inside linear memory. `ptr` is an i32, `len` an i64.
     pub fn guest_range(&mut self, ptr: Value, len: Value) -> Value {

@@ -12,18 +12,16 @@
 //! Only one accelerator runs at a time, so all share the layout.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::types::{I32, I64, I8};
-use cranelift_codegen::ir::{InstBuilder, MemFlags, Value};
+use cranelift_codegen::ir::types::{I64, I8};
+use cranelift_codegen::ir::{InstBuilder, Value};
 use cranelift_frontend::Variable;
 use zisk_wasm_environ::memory_map::{ACCEL_SCRATCH_ADDR, ACCEL_SCRATCH_SIZE};
 use zisk_wasm_environ::names::Intrinsic;
 
-use crate::clif::Shim;
+pub(crate) use crate::accelerators::{ret, ZKVM_EFAIL, ZKVM_EOK};
+pub(crate) use crate::clif::{abs, guest, Shim};
 
 pub type U256 = [u64; 4];
-
-pub const ZKVM_EOK: i64 = 0;
-pub const ZKVM_EFAIL: i64 = -1;
 
 pub const fn minus(a: U256, k: u64) -> U256 {
     [a[0] - k, a[1], a[2], a[3]]
@@ -94,14 +92,6 @@ pub fn constants(s: &mut Shim, curve: &Curve) {
     for (addr, value) in [(at::P, curve.p), (at::ZERO, [0; 4]), (at::B, [curve.b, 0, 0, 0]), (at::ONE, [1, 0, 0, 0]), (at::P_MINUS_1, minus(curve.p, 1))] {
         set(s, addr, value);
     }
-}
-
-pub fn guest() -> MemFlags {
-    MemFlags::new().with_notrap()
-}
-
-pub fn abs(s: &mut Shim, addr: u64) -> Value {
-    s.b.ins().iconst(I64, addr as i64)
 }
 
 /// Copies `words` u64 from `src` to `dst` (absolute addresses, values).
@@ -184,9 +174,8 @@ pub fn params(s: &mut Shim, block: u64, [a, b, c, m, d]: [u64; 5]) {
 }
 
 pub fn arith256_mod(s: &mut Shim, block: u64) {
-    let f = Intrinsic::Arith256Mod.import_into(s.b.func);
     let block = abs(s, block);
-    s.b.ins().call(f, &[block]);
+    s.intrinsic(Intrinsic::Arith256Mod, &[block]);
 }
 
 /// d = (a·b + c) mod m.
@@ -216,20 +205,16 @@ pub fn pow(s: &mut Shim, d: u64, base: u64, exp: U256, m: u64) {
 /// Calls hint `call` on the integer at `x` (and `extra` as a one-word parameter), then reads
 /// `words` result words to `dst`. The prover supplies them: check before use.
 pub fn hint(s: &mut Shim, call: Intrinsic, x: u64, extra: Option<Value>, words: i32, dst: u64) {
-    let param4 = Intrinsic::HintParam4.import_into(s.b.func);
     let x = abs(s, x);
-    s.b.ins().call(param4, &[x]);
+    s.intrinsic(Intrinsic::HintParam4, &[x]);
     if let Some(extra) = extra {
-        let param1 = Intrinsic::HintParam1.import_into(s.b.func);
-        s.b.ins().call(param1, &[extra]);
+        s.intrinsic(Intrinsic::HintParam1, &[extra]);
     }
-    let f = call.import_into(s.b.func);
-    s.b.ins().call(f, &[]);
-    let get = Intrinsic::HintGet.import_into(s.b.func);
+    s.intrinsic(call, &[]);
     let dst = abs(s, dst);
     for w in 0..words {
-        let call = s.b.ins().call(get, &[]);
-        let word = s.b.inst_results(call)[0];
+        let get = s.intrinsic(Intrinsic::HintGet, &[]);
+        let word = s.b.inst_results(get)[0];
         s.store(word, dst, 8 * w);
     }
 }
@@ -267,13 +252,25 @@ pub fn fail_if(s: &mut Shim, cond: Value, before: impl FnOnce(&mut Shim), status
     s.b.switch_to_block(ok);
 }
 
+/// Whether y² ≡ `square` (mod p) for the integers at `y` and `square` (an i8); clobbers T.
+pub fn squares_to(s: &mut Shim, y: u64, square: u64) -> Value {
+    mul_add(s, at::T, y, y, at::ZERO, at::P);
+    let (t, square) = (abs(s, at::T), abs(s, square));
+    equal(s, t, square, 4)
+}
+
+/// The low bit of the integer at `y` (an i64).
+pub fn parity(s: &mut Shim, y: u64) -> Value {
+    let y = abs(s, y);
+    let low = s.load(I64, y, 0);
+    s.b.ins().band_imm(low, 1)
+}
+
 /// Whether the point at `point` satisfies y² = x³ + b (an i8); clobbers X2, YSQ and T.
 pub fn on_curve(s: &mut Shim, point: u64) -> Value {
     mul_add(s, at::X2, point, point, at::ZERO, at::P);
     mul_add(s, at::YSQ, at::X2, point, at::B, at::P);
-    mul_add(s, at::T, point + 32, point + 32, at::ZERO, at::P);
-    let (t, ysq) = (abs(s, at::T), abs(s, at::YSQ));
-    equal(s, t, ysq, 4)
+    squares_to(s, point + 32, at::YSQ)
 }
 
 /// Whether the 8 words at `point` are all zero, the encoding of infinity (an i8).
@@ -315,8 +312,7 @@ pub fn accumulate(s: &mut Shim, curve: &Curve, acc_inf: Variable, point: Value) 
             let (a0, p0) = (s.load(I64, acc, 0), s.load(I64, point, 0));
             let maybe_same_x = s.b.ins().icmp(IntCC::Equal, a0, p0);
             let add = |s: &mut Shim| {
-                let f = curve.add.import_into(s.b.func);
-                s.b.ins().call(f, &[acc, point]);
+                s.intrinsic(curve.add, &[acc, point]);
             };
             either(
                 s,
@@ -345,8 +341,7 @@ pub fn accumulate(s: &mut Shim, curve: &Curve, acc_inf: Variable, point: Value) 
 }
 
 pub fn double(s: &mut Shim, curve: &Curve, point: Value) {
-    let f = curve.dbl.import_into(s.b.func);
-    s.b.ins().call(f, &[point]);
+    s.intrinsic(curve.dbl, &[point]);
 }
 
 /// ACC = U1·G, or U1·G + U2·Q when `two`, for finite G and Q in the table; returns whether
@@ -389,14 +384,16 @@ pub fn scalar_mul(s: &mut Shim, curve: &Curve, two: bool) -> Value {
             });
         }
         let sel = sel.unwrap();
-        let any = s.b.ins().icmp_imm(IntCC::NotEqual, sel, 0);
-        // Skip G + Q when it is infinity.
-        let both = s.b.ins().icmp_imm(IntCC::Equal, sel, 3);
-        let gq_inf = s.b.use_var(gq_inf);
-        let gq_inf = s.b.ins().icmp_imm(IntCC::NotEqual, gq_inf, 0);
-        let skip = s.b.ins().band(both, gq_inf);
-        let keep = s.b.ins().bxor_imm(skip, 1);
-        let add = s.b.ins().band(any, keep);
+        let mut add = s.b.ins().icmp_imm(IntCC::NotEqual, sel, 0);
+        if two {
+            // Skip G + Q when it is infinity.
+            let both = s.b.ins().icmp_imm(IntCC::Equal, sel, 3);
+            let gq_inf = s.b.use_var(gq_inf);
+            let gq_inf = s.b.ins().icmp_imm(IntCC::NotEqual, gq_inf, 0);
+            let skip = s.b.ins().band(both, gq_inf);
+            let keep = s.b.ins().bxor_imm(skip, 1);
+            add = s.b.ins().band(add, keep);
+        }
         when(s, add, |s| {
             let offset = s.b.ins().iadd_imm(sel, -1);
             let offset = s.b.ins().ishl_imm(offset, 6);
@@ -406,10 +403,4 @@ pub fn scalar_mul(s: &mut Shim, curve: &Curve, two: bool) -> Value {
         });
     });
     s.b.use_var(acc_inf)
-}
-
-/// Returns `status` (an i32).
-pub fn ret(s: &mut Shim, status: i64) {
-    let v = s.b.ins().iconst(I32, status);
-    s.b.ins().return_(&[v]);
 }

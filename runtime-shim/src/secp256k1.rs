@@ -16,7 +16,6 @@ use cranelift_codegen::ir::types::{I64, I8};
 use cranelift_codegen::ir::{InstBuilder, Value};
 use zisk_wasm_environ::names::Intrinsic;
 
-use crate::clif::Shim;
 use crate::ec::*;
 
 const CURVE: Curve = Curve {
@@ -92,30 +91,22 @@ pub fn ecrecover(s: &mut Shim, msg: Value, sig: Value, recid: Value, out: Value)
     let found = abs(s, at::HINT);
     let found = s.load(I64, found, 0);
     let found = s.b.ins().icmp_imm(IntCC::Equal, found, 1);
-    mul_add(s, at::X2, y, y, at::ZERO, at::P);
-    let (square, ysq) = (abs(s, at::X2), abs(s, at::YSQ));
-    let squares = equal(s, square, ysq, 4);
+    let squares = squares_to(s, y, at::YSQ);
     let big = above(s, y, minus(CURVE.p, 1));
     let canonical = s.b.ins().bxor_imm(big, 1);
-    let y_addr = abs(s, y);
-    let y0 = s.load(I64, y_addr, 0);
-    let parity = s.b.ins().band_imm(y0, 1);
-    let right_parity = s.b.ins().icmp(IntCC::Equal, parity, want);
+    let y_parity = parity(s, y);
+    let right_parity = s.b.ins().icmp(IntCC::Equal, y_parity, want);
     let good = s.b.ins().band(found, squares);
     let good = s.b.ins().band(good, canonical);
     let good = s.b.ins().band(good, right_parity);
     let bad = s.b.ins().icmp_imm(IntCC::Equal, good, 0);
     when(s, bad, |s| {
         pow(s, y, at::YSQ, SQRT_EXP, at::P);
-        mul_add(s, at::T, y, y, at::ZERO, at::P);
-        let (t, ysq) = (abs(s, at::T), abs(s, at::YSQ));
-        let root = equal(s, t, ysq, 4);
+        let root = squares_to(s, y, at::YSQ);
         let no_root = s.b.ins().icmp_imm(IntCC::Equal, root, 0);
         fail_if(s, no_root, |_| {}, ZKVM_EFAIL);
-        let y_addr = abs(s, y);
-        let y0 = s.load(I64, y_addr, 0);
-        let parity = s.b.ins().band_imm(y0, 1);
-        let flip = s.b.ins().icmp(IntCC::NotEqual, parity, want);
+        let y_parity = parity(s, y);
+        let flip = s.b.ins().icmp(IntCC::NotEqual, y_parity, want);
         when(s, flip, |s| mul_add(s, y, y, at::P_MINUS_1, at::ZERO, at::P));
     });
     let (q, r) = (abs(s, at::Q), abs(s, at::R));

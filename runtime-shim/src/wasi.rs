@@ -57,8 +57,7 @@ pub fn build(index: u32, field: &str, ty: &WasmFuncType) -> Option<ir::Function>
         "fd_write" => fd_write(s, a),
         "fd_read" => fd_read(s, a),
         "proc_exit" => {
-            let exit = Intrinsic::Exit.import_into(s.b.func);
-            s.b.ins().call(exit, &[a[0]]);
+            s.intrinsic(Intrinsic::Exit, &[a[0]]);
             s.b.ins().trap(ir::TrapCode::UnreachableCodeReached);
         }
         "environ_sizes_get" | "args_sizes_get" => {

@@ -37,21 +37,18 @@ pub fn build(index: u32, import: &ImportName, ty: &WasmFuncType) -> Option<ir::F
             s.b.ins().return_(&[]);
         }),
         (MODULE, "exit", [WasmValType::I32]) => function(index, ty, |s, a| {
-            let exit = Intrinsic::Exit.import_into(s.b.func);
-            s.b.ins().call(exit, &[a[0]]);
+            s.intrinsic(Intrinsic::Exit, &[a[0]]);
             s.b.ins().trap(ir::TrapCode::UnreachableCodeReached);
         }),
         (MODULE, "keccakf", [WasmValType::I32]) => function(index, ty, |s, a| {
             let state = precompile_operand(s, a[0], 200);
-            let keccakf = Intrinsic::Keccakf.import_into(s.b.func);
-            s.b.ins().call(keccakf, &[state]);
+            s.intrinsic(Intrinsic::Keccakf, &[state]);
             s.b.ins().return_(&[]);
         }),
         (MODULE, "sha256f", [WasmValType::I32, WasmValType::I32]) => function(index, ty, |s, a| {
             let state = precompile_operand(s, a[0], 32);
             let block = precompile_operand(s, a[1], 64);
-            let sha256f = Intrinsic::Sha256f.import_into(s.b.func);
-            s.b.ins().call(sha256f, &[state, block]);
+            s.intrinsic(Intrinsic::Sha256f, &[state, block]);
             s.b.ins().return_(&[]);
         }),
         (SPECTEST, field, _) if field.starts_with("print") => function(index, ty, |s, _| {

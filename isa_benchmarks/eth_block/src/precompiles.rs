@@ -7,6 +7,7 @@
 use alloc::sync::Arc;
 use alloy_primitives::{keccak256, Bytes};
 use revm::handler::register::EvmHandler;
+use revm::precompile::utilities::right_pad;
 use revm::precompile::{calc_linear_cost_u32, u64_to_address, PrecompileWithAddress};
 use revm::primitives::{Precompile, PrecompileError, PrecompileOutput, PrecompileResult};
 use revm::Database;
@@ -25,13 +26,6 @@ pub fn register<EXT, DB: Database>(handler: &mut EvmHandler<'_, EXT, DB>) {
         ]);
         precompiles
     });
-}
-
-fn right_pad<const N: usize>(input: &[u8]) -> [u8; N] {
-    let mut padded = [0u8; N];
-    let len = input.len().min(N);
-    padded[..len].copy_from_slice(&input[..len]);
-    padded
 }
 
 fn charge(cost: u64, gas_limit: u64) -> Result<(), PrecompileError> {
