@@ -1,21 +1,21 @@
 //! `cargo zisk-wasm`: build, run and benchmark ZisK guests on every route.
 
 mod bench;
+mod compare;
 mod guest;
+mod input;
 mod project;
 mod routes;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 use zisk_runner::{encode_input, RunOptions, Ziskemu};
 
 use crate::guest::Workspace;
-
-/// ZisK's input region less its headers (zisk_core::mem::MAX_STDIN_SIZE: 2 GiB - 16).
-const MAX_INPUT_BYTES: u64 = 0x8000_0000 - 16;
+use crate::input::InputArgs;
 use crate::routes::Route;
 
 #[derive(Parser)]
@@ -27,10 +27,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Compile a WebAssembly module (`.wasm` or `.wat`) to a ziskbin ELF and a `.zisk` listing.
+    /// Compile a WebAssembly module (`.wasm` or `.wat`) to a ziskbin ELF and a `.zisk` listing
+    /// (direct route) or to a RISC-V ELF (cl-riscv route).
     Compile {
         input: PathBuf,
-        /// Output path without extension (default: the input's, beside it).
+        /// Output: `out/prog` writes out/prog.elf + out/prog.zisk (direct) or
+        /// out/prog.cl-riscv.elf (cl-riscv); `out/prog.elf` is used as given; other extensions
+        /// are refused. Default: the input's path without its extension.
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// No linear-memory bounds checks: out-of-bounds accesses are undefined (trusted code only).
@@ -40,9 +43,36 @@ enum Cmd {
         /// backend/src/optimize.rs).
         #[arg(long)]
         egraph: bool,
-        /// `zisk` (ours, a ziskbin ELF and listing) or `riscv` (the cl-riscv baseline).
-        #[arg(long, default_value = "zisk", value_parser = ["zisk", "riscv"])]
-        backend: String,
+        /// `direct` (ours: a ziskbin ELF and its listing) or `cl-riscv` (the Cranelift riscv64
+        /// baseline: a RISC-V ELF).
+        #[arg(long, value_enum, default_value = "direct")]
+        route: CompileRoute,
+        /// Old name of --route: `zisk` = direct, `riscv` = cl-riscv.
+        #[arg(long, hide = true, value_parser = ["zisk", "riscv"], conflicts_with = "route")]
+        backend: Option<String>,
+    },
+    /// Build the guest and run it on several routes with the same input; prints one table of
+    /// steps and variable cost, each beside native's, and checks the public outputs agree.
+    Compare {
+        #[command(flatten)]
+        krate: CrateArgs,
+        /// A route to run (repeatable; default: all four, in the order direct, cl-riscv,
+        /// native, wasm2zisk).
+        #[arg(long = "route", value_enum)]
+        routes: Vec<Route>,
+        #[command(flatten)]
+        input: InputArgs,
+        #[arg(long)]
+        max_steps: Option<u64>,
+    },
+    /// Write a guest input in ZisK's input format, for `ziskemu -e PROGRAM -i FILE` and
+    /// `cargo-zisk prove`: an 8-byte little-endian length, the bytes, zeros to a multiple of 8.
+    Input {
+        #[command(flatten)]
+        record: input::Record,
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Build every benchmark for every route, run each on ziskemu with the same input, check
     /// the outputs agree and write isa_benchmarks/REPORT.md and report.svg.
@@ -69,18 +99,17 @@ enum Cmd {
     Build {
         #[command(flatten)]
         guest: GuestArgs,
+        /// Only for --save-input: the input to save.
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Build the guest and run it on ziskemu: prints its console output, public output, steps
     /// and cost. A failing guest (panic, trap, non-zero exit) makes this fail.
     Run {
         #[command(flatten)]
         guest: GuestArgs,
-        /// File whose bytes are the guest's input.
-        #[arg(short, long, conflicts_with = "input_u64")]
-        input: Option<PathBuf>,
-        /// A u64 as the guest's input (8 little-endian bytes).
-        #[arg(long)]
-        input_u64: Option<u64>,
+        #[command(flatten)]
+        input: InputArgs,
         /// Print the cost breakdown and op mix.
         #[arg(long)]
         stats: bool,
@@ -91,9 +120,28 @@ enum Cmd {
     New { name: PathBuf },
 }
 
-/// Which guest, and how to build it (cargo's flags).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompileRoute {
+    Direct,
+    ClRiscv,
+}
+
+/// Which guest, and on which route.
 #[derive(clap::Args)]
 struct GuestArgs {
+    #[command(flatten)]
+    krate: CrateArgs,
+    /// Route: direct (ours, default), cl-riscv (Cranelift riscv64 baseline), native, wasm2zisk.
+    #[arg(long, value_enum, default_value = "direct")]
+    route: Route,
+    /// Old name of --route: `zisk` = direct, `riscv` = cl-riscv.
+    #[arg(long, hide = true, value_parser = ["zisk", "riscv"])]
+    backend: Option<String>,
+}
+
+/// Which guest, and how to build it (cargo's flags).
+#[derive(clap::Args)]
+struct CrateArgs {
     /// Build with cargo's release profile (recommended: the dev profile is many times slower on ZisK).
     #[arg(short, long)]
     release: bool,
@@ -106,12 +154,14 @@ struct GuestArgs {
     /// The guest's Cargo.toml (or its workspace's).
     #[arg(long, default_value = "Cargo.toml")]
     manifest_path: PathBuf,
-    /// Route: direct (ours, default), cl-riscv (Cranelift riscv64 baseline), native, wasm2zisk.
-    #[arg(long, value_enum, default_value = "direct")]
-    route: Route,
-    /// Same as `--route cl-riscv` (with `zisk` = direct).
-    #[arg(long, value_parser = ["zisk", "riscv"])]
-    backend: Option<String>,
+}
+
+impl CrateArgs {
+    fn select(self) -> Result<(guest::GuestCrate, Workspace)> {
+        let meta = guest::metadata(&self.manifest_path)?;
+        let guest = project::select_guest(&self.manifest_path, &meta, self.package, self.bin, self.release)?;
+        Ok((guest, Workspace::from_metadata(&meta)?))
+    }
 }
 
 impl GuestArgs {
@@ -121,9 +171,7 @@ impl GuestArgs {
             Some(_) => Route::Direct,
             None => self.route,
         };
-        let meta = guest::metadata(&self.manifest_path)?;
-        let guest = project::select_guest(&self.manifest_path, &meta, self.package, self.bin, self.release)?;
-        let workspace = Workspace::from_metadata(&meta)?;
+        let (guest, workspace) = self.krate.select()?;
         eprintln!("building guest `{}` ({} profile) for the {route} route", guest.bin, guest.profile());
         let program = route.build(&guest, &workspace)?;
         Ok((route, program))
@@ -147,15 +195,26 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Cmd::Compile { input, output, unchecked_bounds, egraph, backend } => {
-            let out = output.unwrap_or_else(|| input.with_extension(""));
-            if backend == "riscv" {
-                routes::cl_riscv_compile(&input, &out)?;
+        Cmd::Compile { input, output, unchecked_bounds, egraph, route, backend } => {
+            let route = match (backend.as_deref(), route) {
+                (Some("riscv"), _) | (None, CompileRoute::ClRiscv) => Route::ClRiscv,
+                _ => Route::Direct,
+            };
+            let elf = routes::compile_output(route, &input, output.as_deref())?;
+            if route == Route::ClRiscv {
+                routes::cl_riscv_compile(&input, &elf)?;
             } else {
-                routes::direct::compile_file(&input, &out, &routes::direct::options(unchecked_bounds, egraph))?;
+                routes::direct::compile_file(&input, &elf, &routes::direct::options(unchecked_bounds, egraph))?;
             }
             Ok(())
         }
+        Cmd::Compare { krate, routes, input, max_steps } => {
+            let raw_input = input.read()?;
+            let (guest, workspace) = krate.select()?;
+            let routes = if routes.is_empty() { Route::ALL.to_vec() } else { routes };
+            compare::run(&guest, &workspace, &routes, &raw_input, max_steps)
+        }
+        Cmd::Input { record, output } => input::save(&output, &record.bytes()?),
         Cmd::Bench { quick, only, routes, manifest_path, report_dir } => {
             let manifest = match manifest_path {
                 Some(m) => m,
@@ -172,23 +231,21 @@ fn run(cli: Cli) -> Result<()> {
             bench::run(&bench::BenchConfig { manifest, size, only, routes, report_dir })?;
             Ok(())
         }
-        Cmd::Build { guest } => {
+        Cmd::Build { guest, input } => {
+            if input.save_input.is_none() && (input.input.is_some() || input.input_u64.is_some()) {
+                bail!("build only saves an input (--save-input FILE); to run the guest use `run`");
+            }
+            input.read()?;
             let (route, program) = guest.build()?;
             println!("{} ({route} route)", program.path.display());
+            if let Some(file) = &input.save_input {
+                println!("run it: ziskemu -e {} -i {}", program.path.display(), file.display());
+            }
             Ok(())
         }
         Cmd::New { name } => project::new_guest(&name),
-        Cmd::Run { guest, input, input_u64, stats, max_steps } => {
-            let raw_input = match (input, input_u64) {
-                (Some(path), _) => {
-                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?
-                }
-                (None, Some(n)) => n.to_le_bytes().to_vec(),
-                (None, None) => Vec::new(),
-            };
-            if raw_input.len() as u64 > MAX_INPUT_BYTES {
-                bail!("the input is {} bytes; ZisK's input region holds at most {MAX_INPUT_BYTES}", raw_input.len());
-            }
+        Cmd::Run { guest, input, stats, max_steps } => {
+            let raw_input = input.read()?;
             let (route, program) = guest.build()?;
             let emu = Ziskemu::locate()?;
             eprintln!("running {} ({route} route) on {}", program.path.display(), emu.binary().display());

@@ -1,11 +1,12 @@
 //! `cargo zisk-wasm bench`: every benchmark on every route, outputs cross-checked, report written.
 
 mod chart;
-mod report;
+pub mod report;
 pub mod suite;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use zisk_runner::{encode_input, Execution, RunOptions, Ziskemu};
@@ -63,6 +64,11 @@ pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
 
     let mut results = Vec::new();
     let mut mismatches = Vec::new();
+    // Progress on stderr: each benchmark × route as it starts and as it ends (a full run takes
+    // about half an hour, eth_block minutes per route).
+    let total = benches.len() * config.routes.len();
+    let mut done = 0;
+    let suite_start = Instant::now();
     for bench in benches {
         let guest = GuestCrate {
             manifest: config.manifest.clone(),
@@ -71,17 +77,27 @@ pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
             release: true,
         };
         eprintln!("== {} ({})", bench.name, bench.workload);
+        eprintln!("   host reference: building and running…");
         let expected_output = host_reference(&guest, &bench.input)?;
         let input = encode_input(&[&bench.input]);
         let mut measurements = Vec::new();
         for &route in &config.routes {
+            done += 1;
+            let tag = format!("[{done}/{total}] {} × {route}", bench.name);
+            eprintln!("   {tag}: started");
+            let start = Instant::now();
             let outcome = route
                 .build(&guest, &workspace)
                 .and_then(|program| Ok(emu.run(&program, &input, &RunOptions::default())?))
                 .map_err(|e| format!("{e:#}"));
             match &outcome {
                 Ok(run) => {
-                    eprintln!("   {route:<10} {:>14} steps", run.cost.steps);
+                    eprintln!(
+                        "   {tag}: {} steps in {:.1}s ({:.0}s so far)",
+                        report::thousands(run.cost.steps),
+                        start.elapsed().as_secs_f64(),
+                        suite_start.elapsed().as_secs_f64()
+                    );
                     if run.public_output_trimmed() != trim_zeros(&expected_output) {
                         mismatches.push(format!(
                             "{} on {route}: public output {} but the host build gives {}",
@@ -91,7 +107,7 @@ pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
                         ));
                     }
                 }
-                Err(e) => eprintln!("   {route:<10} FAILED: {e}"),
+                Err(e) => eprintln!("   {tag}: FAILED after {:.1}s: {e}", start.elapsed().as_secs_f64()),
             }
             measurements.push(Measurement { route, outcome });
         }
