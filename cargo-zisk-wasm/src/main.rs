@@ -1,7 +1,9 @@
 //! `cargo zisk-wasm`: build, run and benchmark ZisK guests on every route.
 
 mod bench;
+mod compare;
 mod guest;
+mod input;
 mod profile;
 mod project;
 mod routes;
@@ -9,14 +11,12 @@ mod routes;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 use zisk_runner::{encode_input, RunOptions, Ziskemu};
 
 use crate::guest::Workspace;
-
-/// ZisK's input region less its headers (zisk_core::mem::MAX_STDIN_SIZE: 2 GiB - 16).
-const MAX_INPUT_BYTES: u64 = 0x8000_0000 - 16;
+use crate::input::InputArgs;
 use crate::routes::Route;
 
 #[derive(Parser)]
@@ -28,10 +28,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Compile a WebAssembly module (`.wasm` or `.wat`) to a ziskbin ELF and a `.zisk` listing.
+    /// Compile a WebAssembly module (`.wasm` or `.wat`) to a ziskbin ELF and a `.zisk` listing
+    /// (direct route) or to a RISC-V ELF (cl-riscv route).
     Compile {
         input: PathBuf,
-        /// Output path without extension (default: the input's, beside it).
+        /// Output: `out/prog` writes out/prog.elf + out/prog.zisk (direct) or
+        /// out/prog.cl-riscv.elf (cl-riscv); `out/prog.elf` is used as given; other extensions
+        /// are refused. Default: the input's path without its extension.
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// No linear-memory bounds checks: out-of-bounds accesses are undefined (trusted code only).
@@ -45,9 +48,36 @@ enum Cmd {
         /// return costs 55 more).
         #[arg(long)]
         profiling: bool,
-        /// `zisk` (ours, a ziskbin ELF and listing) or `riscv` (the cl-riscv baseline).
-        #[arg(long, default_value = "zisk", value_parser = ["zisk", "riscv"])]
-        backend: String,
+        /// `direct` (ours: a ziskbin ELF and its listing) or `cl-riscv` (the Cranelift riscv64
+        /// baseline: a RISC-V ELF).
+        #[arg(long, value_enum, default_value = "direct")]
+        route: CompileRoute,
+        /// Old name of --route: `zisk` = direct, `riscv` = cl-riscv.
+        #[arg(long, hide = true, value_parser = ["zisk", "riscv"], conflicts_with = "route")]
+        backend: Option<String>,
+    },
+    /// Build the guest and run it on several routes with the same input; prints one table of
+    /// steps and variable cost, each beside native's, and checks the public outputs agree.
+    Compare {
+        #[command(flatten)]
+        krate: CrateArgs,
+        /// A route to run (repeatable; default: all four, in the order direct, cl-riscv,
+        /// native, wasm2zisk).
+        #[arg(long = "route", value_enum)]
+        routes: Vec<Route>,
+        #[command(flatten)]
+        input: InputArgs,
+        #[arg(long)]
+        max_steps: Option<u64>,
+    },
+    /// Write a guest input in ZisK's input format, for `ziskemu -e PROGRAM -i FILE` and
+    /// `cargo-zisk prove`: an 8-byte little-endian length, the bytes, zeros to a multiple of 8.
+    Input {
+        #[command(flatten)]
+        record: input::Record,
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Build every benchmark for every route, run each on ziskemu with the same input, check
     /// the outputs agree and write isa_benchmarks/REPORT.md and report.svg.
@@ -77,18 +107,17 @@ enum Cmd {
         /// On direct, a profiling build (`<bin>-profiling.elf`) for ZisK's profiler.
         #[arg(long)]
         profiling: bool,
+        /// Only for --save-input: the input to save.
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Build the guest and run it on ziskemu: prints its console output, public output, steps
     /// and cost. A failing guest (panic, trap, non-zero exit) makes this fail.
     Run {
         #[command(flatten)]
         guest: GuestArgs,
-        /// File whose bytes are the guest's input.
-        #[arg(short, long, conflicts_with = "input_u64")]
-        input: Option<PathBuf>,
-        /// A u64 as the guest's input (8 little-endian bytes).
-        #[arg(long)]
-        input_u64: Option<u64>,
+        #[command(flatten)]
+        input: InputArgs,
         /// Print the cost breakdown and op mix.
         #[arg(long)]
         stats: bool,
@@ -103,9 +132,28 @@ enum Cmd {
     New { name: PathBuf },
 }
 
-/// Which guest, and how to build it (cargo's flags).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompileRoute {
+    Direct,
+    ClRiscv,
+}
+
+/// Which guest, and on which route.
 #[derive(clap::Args)]
 struct GuestArgs {
+    #[command(flatten)]
+    krate: CrateArgs,
+    /// Route: direct (ours, default), cl-riscv (Cranelift riscv64 baseline), native, wasm2zisk.
+    #[arg(long, value_enum, default_value = "direct")]
+    route: Route,
+    /// Old name of --route: `zisk` = direct, `riscv` = cl-riscv.
+    #[arg(long, hide = true, value_parser = ["zisk", "riscv"])]
+    backend: Option<String>,
+}
+
+/// Which guest, and how to build it (cargo's flags).
+#[derive(clap::Args)]
+struct CrateArgs {
     /// Build with cargo's release profile (recommended: the dev profile is many times slower on ZisK).
     #[arg(short, long)]
     release: bool,
@@ -118,15 +166,18 @@ struct GuestArgs {
     /// The guest's Cargo.toml (or its workspace's).
     #[arg(long, default_value = "Cargo.toml")]
     manifest_path: PathBuf,
-    /// Route: direct (ours, default), cl-riscv (Cranelift riscv64 baseline), native, wasm2zisk.
-    #[arg(long, value_enum, default_value = "direct")]
-    route: Route,
     /// Cargo features of the guest to enable (comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     features: Vec<String>,
-    /// Same as `--route cl-riscv` (with `zisk` = direct).
-    #[arg(long, value_parser = ["zisk", "riscv"])]
-    backend: Option<String>,
+}
+
+impl CrateArgs {
+    fn select(self) -> Result<(guest::GuestCrate, Workspace)> {
+        let meta = guest::metadata(&self.manifest_path)?;
+        let mut guest = project::select_guest(&self.manifest_path, &meta, self.package, self.bin, self.release)?;
+        guest.features = self.features;
+        Ok((guest, Workspace::from_metadata(&meta)?))
+    }
 }
 
 impl GuestArgs {
@@ -136,10 +187,7 @@ impl GuestArgs {
             Some(_) => Route::Direct,
             None => self.route,
         };
-        let meta = guest::metadata(&self.manifest_path)?;
-        let mut guest = project::select_guest(&self.manifest_path, &meta, self.package, self.bin, self.release)?;
-        guest.features = self.features;
-        let workspace = Workspace::from_metadata(&meta)?;
+        let (guest, workspace) = self.krate.select()?;
         eprintln!("building guest `{}` ({} profile) for the {route} route", guest.bin, guest.profile());
         let program = route.build_with(&guest, &workspace, profiling)?;
         Ok((route, program))
@@ -163,16 +211,27 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Cmd::Compile { input, output, unchecked_bounds, egraph, profiling, backend } => {
-            let out = output.unwrap_or_else(|| input.with_extension(""));
-            if backend == "riscv" {
-                routes::cl_riscv_compile(&input, &out)?;
+        Cmd::Compile { input, output, unchecked_bounds, egraph, profiling, route, backend } => {
+            let route = match (backend.as_deref(), route) {
+                (Some("riscv"), _) | (None, CompileRoute::ClRiscv) => Route::ClRiscv,
+                _ => Route::Direct,
+            };
+            let elf = routes::compile_output(route, &input, output.as_deref())?;
+            if route == Route::ClRiscv {
+                routes::cl_riscv_compile(&input, &elf)?;
             } else {
                 let options = zisk_wasm_backend::Options { profiling, ..routes::direct::options(unchecked_bounds, egraph) };
-                routes::direct::compile_file(&input, &out, &options)?;
+                routes::direct::compile_file(&input, &elf, &options)?;
             }
             Ok(())
         }
+        Cmd::Compare { krate, routes, input, max_steps } => {
+            let raw_input = input.read()?;
+            let (guest, workspace) = krate.select()?;
+            let routes = if routes.is_empty() { Route::ALL.to_vec() } else { routes };
+            compare::run(&guest, &workspace, &routes, &raw_input, max_steps)
+        }
+        Cmd::Input { record, output } => input::save(&output, &record.bytes()?),
         Cmd::Bench { quick, only, routes, manifest_path, report_dir } => {
             let manifest = match manifest_path {
                 Some(m) => m,
@@ -189,23 +248,21 @@ fn run(cli: Cli) -> Result<()> {
             bench::run(&bench::BenchConfig { manifest, size, only, routes, report_dir })?;
             Ok(())
         }
-        Cmd::Build { guest, profiling } => {
+        Cmd::Build { guest, profiling, input } => {
+            if input.save_input.is_none() && (input.input.is_some() || input.input_u64.is_some()) {
+                bail!("build only saves an input (--save-input FILE); to run the guest use `run`");
+            }
+            input.read()?;
             let (route, program) = guest.build(profiling)?;
             println!("{} ({route} route)", program.path.display());
+            if let Some(file) = &input.save_input {
+                println!("run it: ziskemu -e {} -i {}", program.path.display(), file.display());
+            }
             Ok(())
         }
         Cmd::New { name } => project::new_guest(&name),
-        Cmd::Run { guest, input, input_u64, stats, max_steps, profile } => {
-            let raw_input = match (input, input_u64) {
-                (Some(path), _) => {
-                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?
-                }
-                (None, Some(n)) => n.to_le_bytes().to_vec(),
-                (None, None) => Vec::new(),
-            };
-            if raw_input.len() as u64 > MAX_INPUT_BYTES {
-                bail!("the input is {} bytes; ZisK's input region holds at most {MAX_INPUT_BYTES}", raw_input.len());
-            }
+        Cmd::Run { guest, input, stats, max_steps, profile } => {
+            let raw_input = input.read()?;
             let (route, program) = guest.build(profile)?;
             let emu = Ziskemu::locate()?;
             if profile {
@@ -227,7 +284,7 @@ fn run(cli: Cli) -> Result<()> {
             if !console.is_empty() && !console.ends_with('\n') {
                 println!();
             }
-            println!("public output: {}", bench::hex(exec.public_output_trimmed()));
+            println!("public output: {}", bench::show_output(exec.public_output_trimmed()));
             println!("steps: {}", exec.cost.steps);
             println!("variable cost: {}", exec.cost.variable);
             if stats {

@@ -11,6 +11,8 @@ pub struct EnvironError {
     pub function: Option<String>,
     /// Byte offset in the `.wasm` file.
     pub offset: Option<usize>,
+    /// The section holding the offset, when it is not a function body (`memory`, `type`, …).
+    pub section: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,15 +27,25 @@ pub enum ErrorKind {
 
 impl EnvironError {
     pub fn unsupported(message: impl Into<String>) -> Self {
-        EnvironError { kind: ErrorKind::Unsupported, message: message.into(), function: None, offset: None }
+        EnvironError { kind: ErrorKind::Unsupported, message: message.into(), function: None, offset: None, section: None }
     }
 
     pub fn invalid(message: impl Into<String>, offset: Option<usize>) -> Self {
-        EnvironError { kind: ErrorKind::Invalid, message: message.into(), function: None, offset }
+        EnvironError { kind: ErrorKind::Invalid, message: message.into(), function: None, offset, section: None }
     }
 
     pub fn too_large(message: impl Into<String>) -> Self {
-        EnvironError { kind: ErrorKind::TooLarge, message: message.into(), function: None, offset: None }
+        EnvironError { kind: ErrorKind::TooLarge, message: message.into(), function: None, offset: None, section: None }
+    }
+
+    /// The file is not a binary WebAssembly module at all (no `\0asm` magic).
+    pub fn not_wasm() -> Self {
+        EnvironError::invalid(NOT_WASM, None)
+    }
+
+    pub fn in_section(mut self, section: &'static str) -> Self {
+        self.section.get_or_insert(section);
+        self
     }
 
     pub fn in_function(mut self, function: String) -> Self {
@@ -54,9 +66,17 @@ fn needs_disabled_feature(message: &str) -> bool {
         || message.contains("support is not enabled")
 }
 
+const NOT_WASM: &str = "not a WebAssembly module (no \\0asm magic)";
+
+/// Some wasmparser messages embed `{:#x?}` byte lists, one byte a line; keep errors on one.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn invalid_or_unsupported(message: String, offset: usize) -> EnvironError {
+    let message = one_line(&message);
     if needs_disabled_feature(&message) {
-        EnvironError { kind: ErrorKind::Unsupported, message, function: None, offset: Some(offset) }
+        EnvironError { kind: ErrorKind::Unsupported, message, function: None, offset: Some(offset), section: None }
     } else {
         EnvironError::invalid(message, Some(offset))
     }
@@ -86,9 +106,14 @@ impl fmt::Display for EnvironError {
             ErrorKind::Unsupported => "unsupported",
             ErrorKind::TooLarge => "too large for ZisK",
         };
+        if self.message == NOT_WASM {
+            return f.write_str(NOT_WASM);
+        }
         write!(f, "{kind}: {}", self.message)?;
         if let Some(func) = &self.function {
             write!(f, " (in function {func})")?;
+        } else if let Some(section) = self.section {
+            write!(f, " (in the {section} section)")?;
         }
         if let Some(offset) = self.offset {
             write!(f, " at byte offset {offset:#x}")?;

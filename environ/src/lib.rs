@@ -21,6 +21,7 @@ pub mod memory_map;
 pub mod module;
 mod module_env;
 pub mod names;
+mod validate;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -92,9 +93,12 @@ pub fn supported_features() -> WasmFeatures {
 
 /// Translates a binary WebAssembly module.
 pub fn translate(wasm: &[u8], options: &Options, imports: &dyn ImportResolver) -> Result<ModuleTranslation, EnvironError> {
+    if !wasm.starts_with(b"\0asm") {
+        return Err(EnvironError::not_wasm());
+    }
     reject_non_core_payloads(wasm)?;
     // Validate the module as written (offsets in errors are the user's), then lower its floats.
-    wasmparser::Validator::new_with_features(supported_features()).validate_all(wasm)?;
+    validate::validate(wasm)?;
     let original_types = func_types(wasm)?;
     let lowered = float_lowering::lower_floats(wasm)?;
     let wasm: &[u8] = &lowered;

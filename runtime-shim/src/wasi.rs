@@ -148,37 +148,53 @@ fn fd_write(s: &mut Shim, a: &[Value]) {
     s.b.declare_var(total, I64);
     let zero = s.b.ins().iconst(I64, 0);
     s.b.def_var(total, zero);
+    // stdout is the public output only, stderr the console only: the same split as a native
+    // guest's `commit` and console writes, so no byte shows twice and binary output never
+    // reaches the terminal (the README's console/public-output convention).
     let to_output = s.b.ins().icmp_imm(IntCC::Equal, fd, 1);
-    let n = s.b.ins().uextend(I64, count);
-    s.for_each(n, |s, i| {
-        let (addr, len) = iovec(s, base, i);
-        s.for_each(len, |s, j| {
-            let at = s.b.ins().iadd(addr, j);
-            let byte = s.load(I8, at, 0);
-            let uart = s.b.ins().iconst(I64, UART_ADDR as i64);
-            s.store(byte, uart, 0);
-            // stdout is also the public output, as far as ZisK publishes it.
-            let cursor = load_abs(&mut s.b, OUTPUT_CURSOR_ADDR);
-            let room = s.b.ins().icmp_imm(IntCC::UnsignedLessThan, cursor, OUTPUT_SIZE as i64);
-            let append = s.b.ins().band(room, to_output);
-            let (write, done) = (s.b.create_block(), s.b.create_block());
-            s.b.ins().brif(append, write, &[], done, &[]);
-            s.b.switch_to_block(write);
-            let dst = s.b.ins().iadd_imm(cursor, OUTPUT_ADDR as i64);
-            s.store(byte, dst, 0);
-            let next = s.b.ins().iadd_imm(cursor, 1);
-            store_abs(&mut s.b, next, OUTPUT_CURSOR_ADDR);
-            s.b.ins().jump(done, &[]);
-            s.b.switch_to_block(done);
+    let (stdout, stderr, written) = (s.b.create_block(), s.b.create_block(), s.b.create_block());
+    s.b.ins().brif(to_output, stdout, &[], stderr, &[]);
+    for (block, public) in [(stdout, true), (stderr, false)] {
+        s.b.switch_to_block(block);
+        let n = s.b.ins().uextend(I64, count);
+        s.for_each(n, |s, i| {
+            let (addr, len) = iovec(s, base, i);
+            s.for_each(len, |s, j| {
+                let at = s.b.ins().iadd(addr, j);
+                let byte = s.load(I8, at, 0);
+                if public {
+                    append_output(s, byte);
+                } else {
+                    let uart = s.b.ins().iconst(I64, UART_ADDR as i64);
+                    s.store(byte, uart, 0);
+                }
+            });
+            let t = s.b.use_var(total);
+            let t = s.b.ins().iadd(t, len);
+            s.b.def_var(total, t);
         });
-        let t = s.b.use_var(total);
-        let t = s.b.ins().iadd(t, len);
-        s.b.def_var(total, t);
-    });
+        s.b.ins().jump(written, &[]);
+    }
+    s.b.switch_to_block(written);
     let t = s.b.use_var(total);
     let t = s.b.ins().ireduce(I32, t);
     s.store(t, out, 0);
     s.ret_errno(ERRNO_SUCCESS);
+}
+
+/// Appends `byte` to the public output while it has room (ZisK publishes OUTPUT_SIZE bytes).
+fn append_output(s: &mut Shim, byte: Value) {
+    let cursor = load_abs(&mut s.b, OUTPUT_CURSOR_ADDR);
+    let room = s.b.ins().icmp_imm(IntCC::UnsignedLessThan, cursor, OUTPUT_SIZE as i64);
+    let (write, done) = (s.b.create_block(), s.b.create_block());
+    s.b.ins().brif(room, write, &[], done, &[]);
+    s.b.switch_to_block(write);
+    let dst = s.b.ins().iadd_imm(cursor, OUTPUT_ADDR as i64);
+    s.store(byte, dst, 0);
+    let next = s.b.ins().iadd_imm(cursor, 1);
+    store_abs(&mut s.b, next, OUTPUT_CURSOR_ADDR);
+    s.b.ins().jump(done, &[]);
+    s.b.switch_to_block(done);
 }
 
 fn fd_read(s: &mut Shim, a: &[Value]) {

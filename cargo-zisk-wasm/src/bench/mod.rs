@@ -6,6 +6,7 @@ pub mod suite;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use zisk_runner::{encode_input, Execution, RunOptions, Ziskemu};
@@ -63,6 +64,11 @@ pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
 
     let mut results = Vec::new();
     let mut mismatches = Vec::new();
+    // Progress on stderr: each benchmark × route as it starts and as it ends (a full run takes
+    // about half an hour, eth_block minutes per route).
+    let total: usize = benches.iter().map(|b| config.routes.iter().filter(|r| b.runs_on(**r)).count()).sum();
+    let mut done = 0;
+    let suite_start = Instant::now();
     for bench in benches {
         let plain = GuestCrate {
             manifest: config.manifest.clone(),
@@ -72,18 +78,28 @@ pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
             features: vec![],
         };
         eprintln!("== {} ({})", bench.name, bench.workload);
+        eprintln!("   host reference: building and running…");
         let expected_output = host_reference(&plain, &bench.input)?;
         let guest = GuestCrate { features: bench.features.iter().map(|f| f.to_string()).collect(), ..plain };
         let input = encode_input(&[&bench.input]);
         let mut measurements = Vec::new();
-        for &route in config.routes.iter().filter(|r| bench.routes.is_none_or(|rs| rs.contains(r))) {
+        for &route in config.routes.iter().filter(|r| bench.runs_on(**r)) {
+            done += 1;
+            let tag = format!("[{done}/{total}] {} × {route}", bench.name);
+            eprintln!("   {tag}: started");
+            let start = Instant::now();
             let outcome = route
                 .build(&guest, &workspace)
                 .and_then(|program| Ok(emu.run(&program, &input, &RunOptions::default())?))
                 .map_err(|e| format!("{e:#}"));
             match &outcome {
                 Ok(run) => {
-                    eprintln!("   {route:<10} {:>14} steps", run.cost.steps);
+                    eprintln!(
+                        "   {tag}: {} steps in {:.1}s ({:.0}s so far)",
+                        report::thousands(run.cost.steps),
+                        start.elapsed().as_secs_f64(),
+                        suite_start.elapsed().as_secs_f64()
+                    );
                     if run.public_output_trimmed() != trim_zeros(&expected_output) {
                         mismatches.push(format!(
                             "{} on {route}: public output {} but the host build gives {}",
@@ -93,7 +109,7 @@ pub fn run(config: &BenchConfig) -> Result<Vec<BenchResult>> {
                         ));
                     }
                 }
-                Err(e) => eprintln!("   {route:<10} FAILED: {e}"),
+                Err(e) => eprintln!("   {tag}: FAILED after {:.1}s: {e}", start.elapsed().as_secs_f64()),
             }
             measurements.push(Measurement { route, outcome });
         }
@@ -151,6 +167,16 @@ fn trim_zeros(bytes: &[u8]) -> &[u8] {
 
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A public output for the terminal: always hex, plus the text when the bytes are printable
+/// UTF-8 (binary output must never reach the terminal raw).
+pub fn show_output(bytes: &[u8]) -> String {
+    let printable = |t: &str| t.chars().all(|c| !c.is_control() || c == '\n' || c == '\t');
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.is_empty() && printable(text) => format!("{} (text: {:?})", hex(bytes), text),
+        _ => hex(bytes),
+    }
 }
 
 /// The isa_benchmarks workspace: searched upward from the current directory, then beside

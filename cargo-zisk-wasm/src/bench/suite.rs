@@ -24,6 +24,13 @@ pub struct Benchmark {
     pub routes: Option<&'static [Route]>,
 }
 
+impl Benchmark {
+    /// Whether `route` can build this benchmark.
+    pub fn runs_on(&self, route: Route) -> bool {
+        self.routes.is_none_or(|rs| rs.contains(&route))
+    }
+}
+
 /// Input sizes: `Full` is the reference workload the report quotes, `Quick` a small one for
 /// the test suite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

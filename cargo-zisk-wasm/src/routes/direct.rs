@@ -1,13 +1,14 @@
 //! The direct route (ours): the guest compiled for wasm32-wasip1, then WASM → CLIF →
 //! Cranelift's mid-end → our ZisK backend → ziskbin ELF (plus a `.zisk` listing beside it).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use zisk_runner::Program;
 use zisk_wasm_backend::{MidEnd, Options};
 use zisk_wasm_environ::BoundsChecks;
 
+use super::Route;
 use crate::guest::{self, GuestCrate, TargetBuild, Workspace};
 
 pub const TRIPLE: &str = "wasm32-wasip1";
@@ -17,8 +18,9 @@ pub const TRIPLE: &str = "wasm32-wasip1";
 pub fn build(guest: &GuestCrate, workspace: &Workspace, profiling: bool) -> Result<Program> {
     let wasm = guest::build(guest, &TargetBuild { triple: Some(TRIPLE), env: vec![] })?;
     let name = if profiling { format!("{}-profiling", guest.artifact()) } else { guest.artifact() };
-    let out = workspace.target_dir.join("zisk-wasm").join(guest.profile()).join(name);
-    let elf = compile_file(&wasm, &out, &Options { profiling, ..Options::default() })?;
+    let dir = workspace.target_dir.join("zisk-wasm").join(guest.profile());
+    let elf = dir.join(super::elf_name(Route::Direct, &name));
+    compile_file(&wasm, &elf, &Options { profiling, ..Options::default() })?;
     Ok(Program::elf(elf))
 }
 
@@ -27,23 +29,35 @@ pub fn read_module(input: &Path) -> Result<Vec<u8>> {
     let bytes = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
     if input.extension().is_some_and(|e| e == "wat") {
         Ok(wat::parse_bytes(&bytes).with_context(|| format!("parsing {}", input.display()))?.into_owned())
+    } else if !bytes.starts_with(b"\0asm") && bytes.trim_ascii_start().starts_with(b"(module") {
+        bail!("{}: not a WebAssembly module (no \\0asm magic); it looks like the text format: name it .wat", input.display())
     } else {
         Ok(bytes)
     }
 }
 
-/// Compiles a `.wasm` or `.wat` file to `<out>.elf` and `<out>.zisk`; returns the ELF path.
-pub fn compile_file(input: &Path, out: &Path, options: &Options) -> Result<PathBuf> {
+/// Compiles a `.wasm` or `.wat` file to the ziskbin ELF `elf` and its listing beside it
+/// (`elf` with the extension `.zisk`).
+pub fn compile_file(input: &Path, elf: &Path, options: &Options) -> Result<()> {
     let wasm = read_module(input)?;
+    super::announce_compile(input, &wasm, "ZisK");
+    let start = std::time::Instant::now();
     let program = zisk_wasm_backend::compile(&wasm, options).with_context(|| format!("compiling {}", input.display()))?;
-    if let Some(dir) = out.parent() {
+    if let Some(dir) = elf.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let elf = out.with_extension("elf");
-    std::fs::write(&elf, &program.elf).with_context(|| format!("writing {}", elf.display()))?;
-    std::fs::write(out.with_extension("zisk"), &program.listing)?;
-    eprintln!("compiled {} → {} ({} ZisK instructions)", input.display(), elf.display(), program.instructions);
-    Ok(elf)
+    let listing = elf.with_extension("zisk");
+    std::fs::write(elf, &program.elf).with_context(|| format!("writing {}", elf.display()))?;
+    std::fs::write(&listing, &program.listing).with_context(|| format!("writing {}", listing.display()))?;
+    eprintln!(
+        "compiled {} → {} + {} ({} ZisK instructions, {:.1}s)",
+        input.display(),
+        elf.display(),
+        listing.display(),
+        program.instructions,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 pub fn options(unchecked: bool, egraph: bool) -> Options {
