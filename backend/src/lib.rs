@@ -88,7 +88,9 @@ fn compile_entry(wasm: &[u8], options: &Options, driver: Option<&[Invocation]>) 
                 (f.clif.clone(), f.display_name.clone(), info.symbol_name(f.index))
             }
             (NS_BUILTIN, b) => {
-                let (builtin, clif) = &translation.builtins[b as usize];
+                let Some((builtin, clif)) = translation.builtins.iter().find(|(builtin, _)| *builtin as u32 == b) else {
+                    return Err(BackendError::Internal { function: "compile".into(), what: format!("no builtin {b}") });
+                };
                 (clif.clone(), builtin.name().to_string(), format!("zisk_wasm::{}", builtin.name()))
             }
             (NS_DRIVER, _) => (driver_clif.clone().expect("a driver was built"), "driver".to_string(), "zisk_wasm::driver".to_string()),

@@ -18,7 +18,7 @@ use cranelift_codegen::{Context, FinalizedRelocTarget};
 use zisk_wasm_environ::memory_map::{STACK_LIMIT, STACK_TOP};
 use zisk_wasm_environ::driver::Invocation;
 use zisk_wasm_environ::entry::{self, Entry, EntryError};
-use zisk_wasm_environ::names::{resolve, DataSymbol, Hint, Intrinsic, NS_BUILTIN, NS_DATA, NS_DRIVER, NS_INTRINSIC, NS_WASM_FUNC};
+use zisk_wasm_environ::names::{resolve, DataSymbol, Hint, Intrinsic, Operands, NS_BUILTIN, NS_DATA, NS_DRIVER, NS_INTRINSIC, NS_WASM_FUNC};
 use zisk_wasm_environ::{translate, EnvironError, Options};
 
 const ROM_ADDR: u64 = 0x9000_0000;
@@ -129,8 +129,14 @@ fn compile_entry(wasm: &[u8], driver: Option<&[Invocation]>) -> Result<Vec<u8>, 
     // fcall_get.
     for intrinsic in Intrinsic::ALL {
         let mut code = match (intrinsic.precompile(), intrinsic.hint()) {
-            (Some(p), _) if p.two_operands => vec![encode::csrs(p.csr, encode::A0), encode::add(0, encode::A0 + 1, 0)],
-            (Some(p), _) => vec![encode::csrs(p.csr, encode::A0)],
+            (Some(p), _) => match p.operands {
+                Operands::One => vec![encode::csrs(p.csr, encode::A0)],
+                Operands::Two => vec![encode::csrs(p.csr, encode::A0), encode::add(0, encode::A0 + 1, 0)],
+                // ziskos' memmove: `csrs 0x813, src; add x0, dst, count`.
+                Operands::Copy => vec![encode::csrs(p.csr, encode::A0 + 1), encode::add(0, encode::A0, encode::A0 + 2)],
+                // ziskos' memset(p, 0, n): `csrs 0x816, dst; addi x0, count, 0`.
+                Operands::FillZero => vec![encode::csrs(p.csr, encode::A0), encode::addi(0, encode::A0 + 1, 0)],
+            },
             (_, Some(Hint::Param { words })) => {
                 assert!(matches!(words, 1 | 2 | 4 | 8), "no fcall parameter port of {words} words");
                 vec![encode::csrs(FCALL_PARAM_PORT + words.trailing_zeros(), encode::A0)]

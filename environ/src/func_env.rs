@@ -289,9 +289,7 @@ impl FuncEnvironment for FuncEnv<'_> {
     ) -> WasmResult<()> {
         match inline_bulk::constant(&pos, len) {
             Some(n) if n <= inline_bulk::MAX_INLINE_COPY => inline_bulk::copy(&mut pos, dst, src, n, self.bounds_checks),
-            _ => {
-                self.call_builtin(&mut pos, Builtin::MemoryCopy, &[dst, src, len]);
-            }
+            _ => inline_bulk::dma_copy(&mut pos, dst, src, len, self.bounds_checks),
         }
         Ok(())
     }
@@ -299,6 +297,9 @@ impl FuncEnvironment for FuncEnv<'_> {
     fn translate_memory_fill(&mut self, mut pos: FuncCursor, _: MemoryIndex, _: Heap, dst: Value, val: Value, len: Value) -> WasmResult<()> {
         match inline_bulk::constant(&pos, len) {
             Some(n) if n <= inline_bulk::MAX_INLINE_FILL => inline_bulk::fill(&mut pos, dst, val, n, self.bounds_checks),
+            _ if inline_bulk::constant(&pos, val).is_some_and(|v| v & 0xff == 0) => {
+                inline_bulk::dma_fill_zero(&mut pos, dst, len, self.bounds_checks)
+            }
             _ => {
                 self.call_builtin(&mut pos, Builtin::MemoryFill, &[dst, val, len]);
             }

@@ -1,7 +1,8 @@
-//! `memory.fill` / `memory.copy` of a small constant length, inline: a few 8-byte stores (and
-//! loads) instead of a call into the builtin's loop. rustc emits these for struct and array
-//! initialisation (e.g. a zeroed `[u64; 25]` Keccak state), where the loop's per-word
-//! overhead and the call cost more than the copy itself.
+//! `memory.copy` and `memory.fill` inline. A copy, and a fill with the byte 0, of more than a
+//! few words is one ZisK DMA op behind inline bounds checks (as ziskos' `memmove`/`memset`
+//! are natively; no call into the builtin). A few words are cheaper as plain 8-byte stores
+//! (and loads): rustc emits those for struct and array initialisation. Only a fill with a
+//! non-constant or non-zero byte of unknown length still calls the builtin.
 
 use cranelift_codegen::cursor::{FuncCursor};
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -9,12 +10,16 @@ use cranelift_codegen::ir::types::{I16, I32, I64, I8};
 use cranelift_codegen::ir::{InstBuilder, InstructionData, MemFlags, Opcode, TrapCode, Type, Value};
 
 use crate::memory_map::{LINEAR_MEMORY_ADDR, MEMORY_BOUND_ADDR};
+use crate::names::Intrinsic;
 use crate::BoundsChecks;
 
-/// Longest fill done inline, in bytes.
-pub const MAX_INLINE_FILL: u64 = 512;
-/// Longest copy done inline (every word is loaded before any is stored: memmove semantics).
-pub const MAX_INLINE_COPY: u64 = 256;
+/// Longest fill done with plain stores, in bytes. A DMA fill costs about one step, the op's
+/// 63 and its pre/post 104 where the ends are unaligned: beyond four aligned stores it wins.
+pub const MAX_INLINE_FILL: u64 = 32;
+/// Longest copy done with plain loads and stores (every word is loaded before any is stored:
+/// memmove semantics). A DMA copy costs two steps (the count goes through ZisK's extra
+/// parameter word) plus the op's costs: beyond two word pairs it wins.
+pub const MAX_INLINE_COPY: u64 = 16;
 
 /// The value of `v` if an `iconst` defines it.
 pub fn constant(pos: &FuncCursor, v: Value) -> Option<u64> {
@@ -37,6 +42,38 @@ fn checked_range(pos: &mut FuncCursor, ptr: Value, len: u64, checks: BoundsCheck
         pos.ins().trapnz(outside, TrapCode::HeapOutOfBounds);
     }
     pos.ins().iadd_imm(p, LINEAR_MEMORY_ADDR as i64)
+}
+
+/// The absolute address of [`ptr`, `ptr` + `len`) for a run-time `len` (an i32), trapping
+/// as [`checked_range`] does. Returns the address and the length as an i64.
+fn checked_dynamic_range(pos: &mut FuncCursor, ptr: Value, len: Value, checks: BoundsChecks) -> (Value, Value) {
+    let p = pos.ins().uextend(I64, ptr);
+    let n = pos.ins().uextend(I64, len);
+    if checks == BoundsChecks::Checked {
+        // Both are below 2^32: the sum cannot wrap.
+        let end = pos.ins().iadd(p, n);
+        let bound_addr = pos.ins().iconst(I64, MEMORY_BOUND_ADDR as i64);
+        let bound = pos.ins().load(I64, MemFlags::trusted(), bound_addr, 0);
+        let outside = pos.ins().icmp(IntCC::UnsignedGreaterThan, end, bound);
+        pos.ins().trapnz(outside, TrapCode::HeapOutOfBounds);
+    }
+    (pos.ins().iadd_imm(p, LINEAR_MEMORY_ADDR as i64), n)
+}
+
+/// `memory.copy` of any length as one DMA op (memmove semantics; both ranges checked first,
+/// so an out-of-bounds copy traps before writing anything, as WebAssembly requires).
+pub fn dma_copy(pos: &mut FuncCursor, dst: Value, src: Value, len: Value, checks: BoundsChecks) {
+    let (to, n) = checked_dynamic_range(pos, dst, len, checks);
+    let (from, _) = checked_dynamic_range(pos, src, len, checks);
+    let dma = Intrinsic::DmaMemmove.import_into(pos.func);
+    pos.ins().call(dma, &[to, from, n]);
+}
+
+/// `memory.fill` with the byte 0, of any length, as one DMA op.
+pub fn dma_fill_zero(pos: &mut FuncCursor, dst: Value, len: Value, checks: BoundsChecks) {
+    let (to, n) = checked_dynamic_range(pos, dst, len, checks);
+    let dma = Intrinsic::DmaFillZero.import_into(pos.func);
+    pos.ins().call(dma, &[to, n]);
 }
 
 /// The access widths covering `len` bytes: 8-byte words, then 4, 2, 1.

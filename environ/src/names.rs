@@ -63,7 +63,22 @@ pub fn resolve(func: &ir::Function, name: &ExternalName) -> Option<(u32, u32)> {
 pub struct Precompile {
     pub op: &'static str,
     pub csr: u32,
-    pub two_operands: bool,
+    pub operands: Operands,
+}
+
+/// How a precompile takes its operands (the intrinsic's parameters, in order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operands {
+    /// One address, as `b` (RISC-V: `csrs id, a0`).
+    One,
+    /// Two addresses, as `a` and `b` (RISC-V: `csrs id, a0; add x0, a1, x0`).
+    Two,
+    /// (dst, src, count): ZisK's DMA copy, `a` = dst, `b` = src, the count in the extra
+    /// parameter word (RISC-V: `csrs id, a1; add x0, a0, a2`, which the transpiler expands).
+    Copy,
+    /// (dst, count): ZisK's DMA fill with the byte 0, `a` = dst, `b` = count, the byte in the
+    /// op's first jump offset (RISC-V: `csrs id, a0; addi x0, a1, 0`).
+    FillZero,
 }
 
 /// Operations each back end implements natively, called through [`NS_INTRINSIC`].
@@ -102,6 +117,12 @@ pub enum Intrinsic {
     HintSecp256k1FpSqrt = 11,
     /// () -> i64: the next word of the last hint's result (ZisK's `fcall_get`).
     HintGet = 12,
+    /// (dst: i64, src: i64, count: i64 absolute addresses and a byte count): ZisK's DMA
+    /// memcpy, which has memmove semantics (an overlap in either direction is copied and
+    /// proven correctly; ziskos' `memmove` is this one op). Any alignment.
+    DmaMemmove = 20,
+    /// (dst: i64, count: i64): ZisK's DMA memset with the byte 0 (ziskos' `memset(p, 0, n)`).
+    DmaFillZero = 21,
 }
 
 /// A hint intrinsic: ZisK's free-input ops (`fcall_param`, `fcall`, `fcall_get`), whose
@@ -117,7 +138,7 @@ pub enum Hint {
 }
 
 impl Intrinsic {
-    pub const ALL: [Intrinsic; 13] = [
+    pub const ALL: [Intrinsic; 15] = [
         Intrinsic::Exit,
         Intrinsic::Keccakf,
         Intrinsic::Sha256f,
@@ -131,6 +152,8 @@ impl Intrinsic {
         Intrinsic::HintSecp256k1FnInv,
         Intrinsic::HintSecp256k1FpSqrt,
         Intrinsic::HintGet,
+        Intrinsic::DmaMemmove,
+        Intrinsic::DmaFillZero,
     ];
 
     pub fn from_index(index: u32) -> Option<Intrinsic> {
@@ -141,22 +164,25 @@ impl Intrinsic {
     /// `csrs` id ziskos raises it with (the RISC-V route, which ZisK's transpiler turns into
     /// the op), and its operands: one address (as `b`), or two (`a`, `b`).
     pub fn precompile(self) -> Option<Precompile> {
-        let (op, csr, two_operands) = match self {
+        use Operands::*;
+        let (op, csr, operands) = match self {
             Intrinsic::Exit
             | Intrinsic::HintParam1
             | Intrinsic::HintParam4
             | Intrinsic::HintSecp256k1FnInv
             | Intrinsic::HintSecp256k1FpSqrt
             | Intrinsic::HintGet => return None,
-            Intrinsic::Keccakf => ("keccak", 0x800, false),
-            Intrinsic::Arith256Mod => ("arith256_mod", 0x802, false),
-            Intrinsic::Secp256k1Add => ("secp256k1_add", 0x803, true),
-            Intrinsic::Secp256k1Dbl => ("secp256k1_dbl", 0x804, false),
-            Intrinsic::Sha256f => ("sha256", 0x805, true),
-            Intrinsic::Bn254CurveAdd => ("bn254_curve_add", 0x806, true),
-            Intrinsic::Bn254CurveDbl => ("bn254_curve_dbl", 0x807, false),
+            Intrinsic::Keccakf => ("keccak", 0x800, One),
+            Intrinsic::Arith256Mod => ("arith256_mod", 0x802, One),
+            Intrinsic::Secp256k1Add => ("secp256k1_add", 0x803, Two),
+            Intrinsic::Secp256k1Dbl => ("secp256k1_dbl", 0x804, One),
+            Intrinsic::Sha256f => ("sha256", 0x805, Two),
+            Intrinsic::Bn254CurveAdd => ("bn254_curve_add", 0x806, Two),
+            Intrinsic::Bn254CurveDbl => ("bn254_curve_dbl", 0x807, One),
+            Intrinsic::DmaMemmove => ("dma_memcpy", 0x813, Copy),
+            Intrinsic::DmaFillZero => ("dma_xmemset", 0x816, FillZero),
         };
-        Some(Precompile { op, csr, two_operands })
+        Some(Precompile { op, csr, operands })
     }
 
     /// The hint op behind this intrinsic (ids as ziskos' `FCALL_*_ID`).
@@ -187,6 +213,8 @@ impl Intrinsic {
             Intrinsic::HintSecp256k1FnInv => "hint_secp256k1_fn_inv",
             Intrinsic::HintSecp256k1FpSqrt => "hint_secp256k1_fp_sqrt",
             Intrinsic::HintGet => "hint_get",
+            Intrinsic::DmaMemmove => "dma_memmove",
+            Intrinsic::DmaFillZero => "dma_fill_zero",
         }
     }
 
@@ -196,7 +224,8 @@ impl Intrinsic {
             Intrinsic::Exit => &[ir::types::I32],
             Intrinsic::Keccakf | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
             Intrinsic::HintParam1 | Intrinsic::HintParam4 => &[ir::types::I64],
-            Intrinsic::Sha256f | Intrinsic::Secp256k1Add | Intrinsic::Bn254CurveAdd => &[ir::types::I64, ir::types::I64],
+            Intrinsic::Sha256f | Intrinsic::Secp256k1Add | Intrinsic::Bn254CurveAdd | Intrinsic::DmaFillZero => &[ir::types::I64, ir::types::I64],
+            Intrinsic::DmaMemmove => &[ir::types::I64, ir::types::I64, ir::types::I64],
             Intrinsic::HintSecp256k1FnInv | Intrinsic::HintSecp256k1FpSqrt | Intrinsic::HintGet => &[],
         };
         sig.params.extend(params.iter().map(|&t| ir::AbiParam::new(t)));

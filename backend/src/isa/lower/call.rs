@@ -3,7 +3,7 @@
 //! caller's stack pointer.
 
 use cranelift_codegen::ir::{self, InstructionData, Opcode, Value};
-use zisk_wasm_environ::names::{resolve, Hint, Intrinsic, NS_BUILTIN, NS_INTRINSIC, NS_WASM_FUNC};
+use zisk_wasm_environ::names::{resolve, Hint, Intrinsic, Operands, NS_BUILTIN, NS_INTRINSIC, NS_WASM_FUNC};
 use zisk_wasm_environ::Builtin;
 
 use super::LowerCtx;
@@ -65,9 +65,16 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst) -> Result<(), BackendError> {
                         }
                         Some(intrinsic) => {
                             let p = intrinsic.precompile().expect("every intrinsic but exit is a precompile");
-                            let (a, b) = match p.two_operands {
-                                true => (cx.src(all_args[0]), cx.src(all_args[1])),
-                                false => (Src::Imm(0), cx.src(all_args[0])),
+                            let (a, b) = match p.operands {
+                                Operands::One => (Src::Imm(0), cx.src(all_args[0])),
+                                Operands::Two | Operands::FillZero => (cx.src(all_args[0]), cx.src(all_args[1])),
+                                Operands::Copy => {
+                                    // The count goes through ZisK's extra-parameter word, as
+                                    // the transpiler does for ziskos' memmove.
+                                    let count = cx.src(all_args[2]);
+                                    cx.emit(MInst::Store { width: 8, base: Src::Imm(0), offset: zisk_core::EXTRA_PARAMS_ADDR as i64, value: count });
+                                    (cx.src(all_args[0]), cx.src(all_args[1]))
+                                }
                             };
                             cx.emit(MInst::Precompile { op: p.op, a, b });
                             Ok(())
@@ -133,6 +140,8 @@ mod tests {
             ("secp256k1_dbl", defs::SYSCALL_SECP256K1_DBL_ID),
             ("bn254_curve_add", defs::SYSCALL_BN254_CURVE_ADD_ID),
             ("bn254_curve_dbl", defs::SYSCALL_BN254_CURVE_DBL_ID),
+            ("dma_memcpy", defs::SYSCALL_DMA_MEMCPY_ID),
+            ("dma_xmemset", defs::SYSCALL_DMA_MEMSET_ID),
         ];
         for p in Intrinsic::ALL.into_iter().filter_map(Intrinsic::precompile) {
             assert!(zisk_core::zisk_ops::ZiskOp::try_from_name(p.op).is_ok(), "{}", p.op);
