@@ -407,6 +407,12 @@ impl FuncEnvironment for FuncEnv<'_> {
     fn translate_custom_global_get(&mut self, builder: &mut FunctionBuilder, index: GlobalIndex) -> WasmResult<Value> {
         let ty = clif_type(&self.module.globals[index.index()].ty)?;
         let addr = builder.ins().iconst(I64, global_addr(index.as_u32()) as i64);
+        if ty == I32 {
+            // Every global has an 8-aligned 8-byte slot. ZisK bills a 4-byte read as unaligned
+            // (111) and an aligned 8-byte one at 11; the upper half is dropped for free.
+            let word = builder.ins().load(I64, MemFlags::trusted(), addr, 0);
+            return Ok(builder.ins().ireduce(I32, word));
+        }
         Ok(builder.ins().load(ty, MemFlags::trusted(), addr, 0))
     }
 
