@@ -8,6 +8,7 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I32, I64, I8};
 use cranelift_codegen::ir::{self, InstBuilder, Value};
+use zisk_wasm_environ::builtins::memmove;
 use zisk_wasm_environ::memory_map::ACCEL_SCRATCH_ADDR;
 use zisk_wasm_environ::names::Intrinsic;
 use zisk_wasm_environ::{WasmFuncType, WasmValType};
@@ -81,36 +82,28 @@ pub(crate) fn ret(s: &mut Shim, status: i64) {
     s.b.ins().return_(&[v]);
 }
 
-/// Zeroes `words` u64 words at `addr`.
+/// Zeroes `words` u64 words at `addr`: one DMA fill beyond two words (25 stores cost 25
+/// steps, the fill one).
 fn zero(s: &mut Shim, addr: u64, words: u64) {
-    let (base, zero) = (abs(s, addr), s.b.ins().iconst(I64, 0));
+    let base = abs(s, addr);
+    if words > 2 {
+        let bytes = s.b.ins().iconst(I64, 8 * words as i64);
+        s.intrinsic(Intrinsic::DmaFillZero, &[base, bytes]);
+        return;
+    }
+    let zero = s.b.ins().iconst(I64, 0);
     for w in 0..words {
         s.store(zero, base, 8 * w as i32);
     }
 }
 
 /// Copies bytes [from, len) of `src` (i64 offsets, below one block) to the zeroed scratch at
-/// `dst`: whole u64 words first (one 8-byte access each way instead of eight 1-byte ones,
-/// which ZisK bills as unaligned), then the last bytes.
+/// `dst`, by one DMA copy.
 fn copy_tail(s: &mut Shim, src: Value, len: Value, dst: u64, from: Value) {
     let dst = abs(s, dst);
     let src = s.b.ins().iadd(src, from);
     let len = s.b.ins().isub(len, from);
-    let words = s.b.ins().ushr_imm(len, 3);
-    s.for_each(words, |s, i| {
-        let offset = s.b.ins().ishl_imm(i, 3);
-        let (from, to) = (s.b.ins().iadd(src, offset), s.b.ins().iadd(dst, offset));
-        let word = s.b.ins().load(I64, guest(), from, 0);
-        s.store(word, to, 0);
-    });
-    let done = s.b.ins().ishl_imm(words, 3);
-    let bytes = s.b.ins().isub(len, done);
-    let (src, dst) = (s.b.ins().iadd(src, done), s.b.ins().iadd(dst, done));
-    s.for_each(bytes, |s, i| {
-        let (from, to) = (s.b.ins().iadd(src, i), s.b.ins().iadd(dst, i));
-        let byte = s.b.ins().load(I8, guest(), from, 0);
-        s.store(byte, to, 0);
-    });
+    memmove(&mut s.b, dst, src, len, 1);
 }
 
 /// `block[at] ^= bits`, `at` an i64 byte index.
