@@ -16,6 +16,13 @@
 //! an earlier one already tested: such traps are deleted, and the compares left unused too.
 //! (Nothing moves: a check is only ever dropped, never hoisted, so traps happen exactly where
 //! WebAssembly says.) Conditional traps are single instructions here (`trap_blocks.rs`).
+//!
+//! One check cannot fail at all: an access at a constant address has the index 0 with the
+//! address in the offset, checked (within the memory's minimum size) as `0 > bound - k`, and
+//! no unsigned value is below 0. (Beyond the minimum size Cranelift checks `0 + k > bound`,
+//! a real check, kept.) eth_block has 3,282 of them; deleting them and their subtraction
+//! took eth_block_accelerated direct from 59,246,268 to 59,014,262 steps and 7,174,537,358 to
+//! 7,141,110,199 VARIABLE.
 
 use std::collections::HashMap;
 
@@ -66,7 +73,7 @@ pub fn run(func: &mut ir::Function) {
             let opcode = data.opcode();
             if let InstructionData::CondTrap { opcode, arg, .. } = data {
                 let nonzero_after = opcode == Opcode::Trapz;
-                if passed.get(&arg) == Some(&nonzero_after) {
+                if passed.get(&arg) == Some(&nonzero_after) || zero_index_check(func, inst) {
                     func.layout.remove_inst(inst);
                     continue;
                 }
@@ -183,6 +190,28 @@ pub(crate) fn bounds_check(func: &ir::Function, inst: ir::Inst) -> Option<((ir::
     let sub = func.dfg.value_def(func.dfg.resolve_aliases(limit)).inst()?;
     let InstructionData::Binary { opcode: Opcode::Isub, args: [bound, k] } = func.dfg.insts[sub] else { return None };
     Some(((func.dfg.resolve_aliases(index), func.dfg.resolve_aliases(bound)), iconst_value(func, k)?))
+}
+
+/// A heap-bounds trap on `icmp ugt 0, x` (the bound check of index 0), constant false: no
+/// unsigned value is below 0.
+fn zero_index_check(func: &ir::Function, inst: ir::Inst) -> bool {
+    use ir::condcodes::IntCC;
+    let InstructionData::CondTrap { opcode: Opcode::Trapnz, arg, code: ir::TrapCode::HeapOutOfBounds } = func.dfg.insts[inst] else {
+        return false;
+    };
+    let Some(icmp) = func.dfg.value_def(func.dfg.resolve_aliases(arg)).inst() else { return false };
+    let is_zero = |v: ir::Value| {
+        let v = func.dfg.resolve_aliases(v);
+        let v = match func.dfg.value_def(v).inst().map(|i| func.dfg.insts[i]) {
+            Some(InstructionData::Unary { opcode: Opcode::Uextend, arg }) => func.dfg.resolve_aliases(arg),
+            _ => v,
+        };
+        iconst_value(func, v) == Some(0)
+    };
+    match func.dfg.insts[icmp] {
+        InstructionData::IntCompare { cond: IntCC::UnsignedGreaterThan, args: [zero, _], .. } => is_zero(zero),
+        _ => false,
+    }
 }
 
 /// The immediate when `v` is an `iconst` (as Cranelift stores it, sign-extended to 64 bits).
