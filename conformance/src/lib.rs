@@ -154,7 +154,7 @@ fn invocation(invoke: &WastInvoke, check: Check) -> Result<Invocation, String> {
 }
 
 /// Spec trap messages our trap messages express differently.
-fn trap_matches(console: &str, expected: &str) -> bool {
+pub fn trap_matches(console: &str, expected: &str) -> bool {
     let ours = console.lines().find_map(|l| l.strip_prefix("wasm trap: ")).unwrap_or("");
     ours.contains(expected)
         || (expected.starts_with("uninitialized element") && ours.starts_with("uninitialized element"))
