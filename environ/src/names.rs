@@ -102,6 +102,13 @@ pub enum Intrinsic {
     HintSecp256k1FpSqrt = 11,
     /// () -> i64: the next word of the last hint's result (ZisK's `fcall_get`).
     HintGet = 12,
+    /// (params: i64 absolute address of five 8-aligned pointers a, b, c, dl, dh to 4-u64
+    /// little-endian integers): ZisK's arith256 precompile, dh ‖ dl = a·b + c (512 bits).
+    Arith256 = 13,
+    /// (): ziskos' big-integer division hint (`FCALL_BIGINT_DIV_ID`): parameters the
+    /// dividend's and the divisor's word counts and words; results the quotient's word count
+    /// and words, then the remainder's.
+    HintBigintDiv = 14,
 }
 
 /// A hint intrinsic: ZisK's free-input ops (`fcall_param`, `fcall`, `fcall_get`), whose
@@ -117,7 +124,7 @@ pub enum Hint {
 }
 
 impl Intrinsic {
-    pub const ALL: [Intrinsic; 13] = [
+    pub const ALL: [Intrinsic; 15] = [
         Intrinsic::Exit,
         Intrinsic::Keccakf,
         Intrinsic::Sha256f,
@@ -131,6 +138,8 @@ impl Intrinsic {
         Intrinsic::HintSecp256k1FnInv,
         Intrinsic::HintSecp256k1FpSqrt,
         Intrinsic::HintGet,
+        Intrinsic::Arith256,
+        Intrinsic::HintBigintDiv,
     ];
 
     pub fn from_index(index: u32) -> Option<Intrinsic> {
@@ -147,8 +156,10 @@ impl Intrinsic {
             | Intrinsic::HintParam4
             | Intrinsic::HintSecp256k1FnInv
             | Intrinsic::HintSecp256k1FpSqrt
+            | Intrinsic::HintBigintDiv
             | Intrinsic::HintGet => return None,
             Intrinsic::Keccakf => ("keccak", 0x800, false),
+            Intrinsic::Arith256 => ("arith256", 0x801, false),
             Intrinsic::Arith256Mod => ("arith256_mod", 0x802, false),
             Intrinsic::Secp256k1Add => ("secp256k1_add", 0x803, true),
             Intrinsic::Secp256k1Dbl => ("secp256k1_dbl", 0x804, false),
@@ -166,6 +177,7 @@ impl Intrinsic {
             Intrinsic::HintParam4 => Hint::Param { words: 4 },
             Intrinsic::HintSecp256k1FnInv => Hint::Call { id: 2 },
             Intrinsic::HintSecp256k1FpSqrt => Hint::Call { id: 3 },
+            Intrinsic::HintBigintDiv => Hint::Call { id: 22 },
             Intrinsic::HintGet => Hint::Get,
             _ => return None,
         })
@@ -187,6 +199,8 @@ impl Intrinsic {
             Intrinsic::HintSecp256k1FnInv => "hint_secp256k1_fn_inv",
             Intrinsic::HintSecp256k1FpSqrt => "hint_secp256k1_fp_sqrt",
             Intrinsic::HintGet => "hint_get",
+            Intrinsic::Arith256 => "arith256",
+            Intrinsic::HintBigintDiv => "hint_bigint_div",
         }
     }
 
@@ -194,10 +208,10 @@ impl Intrinsic {
         let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Fast);
         let params: &[ir::Type] = match self {
             Intrinsic::Exit => &[ir::types::I32],
-            Intrinsic::Keccakf | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
+            Intrinsic::Keccakf | Intrinsic::Arith256 | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
             Intrinsic::HintParam1 | Intrinsic::HintParam4 => &[ir::types::I64],
             Intrinsic::Sha256f | Intrinsic::Secp256k1Add | Intrinsic::Bn254CurveAdd => &[ir::types::I64, ir::types::I64],
-            Intrinsic::HintSecp256k1FnInv | Intrinsic::HintSecp256k1FpSqrt | Intrinsic::HintGet => &[],
+            Intrinsic::HintSecp256k1FnInv | Intrinsic::HintSecp256k1FpSqrt | Intrinsic::HintBigintDiv | Intrinsic::HintGet => &[],
         };
         sig.params.extend(params.iter().map(|&t| ir::AbiParam::new(t)));
         if self == Intrinsic::HintGet {
