@@ -18,7 +18,7 @@ use cranelift_codegen::ir::{self, InstBuilder, Value};
 
 use crate::bigint::{self, at, copy_words, imm, limb_at, read_be, var, write_be, zero_words, MAX_LIMBS};
 use crate::clif::{abs, guest, Shim};
-use crate::ec::{either, params, set, when};
+use crate::ec::{either, leave_if, params, set, when};
 
 const STARTED: u32 = 0;
 
@@ -44,12 +44,10 @@ fn leading_zeros(s: &mut Shim, ptr: Value, len: Value) -> Value {
 
 /// Jumps to `to` when `cond` holds, after `before`; continues otherwise.
 fn exit_if(s: &mut Shim, cond: Value, to: ir::Block, before: impl FnOnce(&mut Shim)) {
-    let (yes, no) = (s.b.create_block(), s.b.create_block());
-    s.b.ins().brif(cond, yes, &[], no, &[]);
-    s.b.switch_to_block(yes);
-    before(s);
-    s.b.ins().jump(to, &[]);
-    s.b.switch_to_block(no);
+    leave_if(s, cond, |s| {
+        before(s);
+        s.b.ins().jump(to, &[]);
+    });
 }
 
 /// A = B^e for the exponent's `bits` bits from guest `top` (its first nonzero byte): A = B at
