@@ -3,10 +3,10 @@
 //! `zkvm_secp256k1_verify` by k256 (guest examples/ecrecover), `zkvm_bn254_g1_add` and
 //! `zkvm_bn254_g1_mul` by substrate-bn, revm's (guest examples/bn254_g1). Every route.
 
-use std::path::Path;
-use std::process::Command;
-
 use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
+
+mod common;
+use common::{check_routes, hex};
 
 const N: [u8; 32] = hex32("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 const P: [u8; 32] = hex32("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f");
@@ -159,36 +159,6 @@ fn cases() -> Vec<Case> {
         assert!(judge_verify(c));
     }
     cases
-}
-
-/// Runs example `package` on every route with `input`; asserts its console lines are
-/// `expected`, one per case.
-fn check_routes(package: &str, input: &[u8], expected: &[String]) {
-    let dir = tempfile::tempdir().unwrap();
-    let input_path = dir.path().join("input.bin");
-    std::fs::write(&input_path, input).unwrap();
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/Cargo.toml");
-    for route in ["direct", "cl-riscv", "native"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_cargo-zisk-wasm"))
-            .args(["zisk-wasm", "run", "--release", "-p", package, "--route", route, "--manifest-path"])
-            .arg(&manifest)
-            .arg("-i")
-            .arg(&input_path)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{route}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-        // The case lines come first, the run's summary (public output, steps) after them.
-        let lines: Vec<&str> = stdout.lines().take(expected.len()).collect();
-        for (i, (got, want)) in lines.iter().zip(expected).enumerate() {
-            assert_eq!(got, want, "{package} on {route}: case {i}");
-        }
-        assert_eq!(lines.len(), expected.len(), "{route}: {stdout}");
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn or_none(bytes: Option<[u8; 64]>) -> String {

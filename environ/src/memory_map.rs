@@ -71,10 +71,10 @@ pub const MAX_MEMORY_PAGES: u64 = (LINEAR_MEMORY_END - LINEAR_MEMORY_ADDR) / WAS
 pub const STATIC_FRAMES_ADDR: u64 = 0xa0e0_0000;
 pub const STATIC_FRAMES_END: u64 = ACCEL_SCRATCH_ADDR;
 /// Working state of the shim's accelerators (a Keccak state and block, a SHA-256 state and
-/// blocks), 8-aligned as the precompiles want; no accelerator calls another, so one region
-/// serves all.
+/// blocks, curve integers, modexp's multi-limb numbers up to 1024-byte moduli), 8-aligned as
+/// the precompiles want; no accelerator calls another, so one region serves all.
 pub const ACCEL_SCRATCH_ADDR: u64 = SEGMENTS_ADDR - ACCEL_SCRATCH_SIZE;
-pub const ACCEL_SCRATCH_SIZE: u64 = 0x1000;
+pub const ACCEL_SCRATCH_SIZE: u64 = 0x4000;
 /// Most table entries that fit before the static frames.
 pub const MAX_TABLE_ENTRIES: u64 = (STATIC_FRAMES_ADDR - TABLES_ADDR) / TABLE_ENTRY_BYTES;
 

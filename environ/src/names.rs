@@ -117,6 +117,13 @@ pub enum Intrinsic {
     HintSecp256k1FpSqrt = 11,
     /// () -> i64: the next word of the last hint's result (ZisK's `fcall_get`).
     HintGet = 12,
+    /// (params: i64 absolute address of five 8-aligned pointers a, b, c, dl, dh to 4-u64
+    /// little-endian integers): ZisK's arith256 precompile, dh ‖ dl = a·b + c (512 bits).
+    Arith256 = 13,
+    /// (): ziskos' big-integer division hint (`FCALL_BIGINT_DIV_ID`): parameters the
+    /// dividend's and the divisor's word counts and words; results the quotient's word count
+    /// and words, then the remainder's.
+    HintBigintDiv = 14,
     /// (dst: i64, src: i64, count: i64 absolute addresses and a byte count): ZisK's DMA
     /// memcpy, which has memmove semantics (an overlap in either direction is copied and
     /// proven correctly; ziskos' `memmove` is this one op). Any alignment.
@@ -138,7 +145,7 @@ pub enum Hint {
 }
 
 impl Intrinsic {
-    pub const ALL: [Intrinsic; 15] = [
+    pub const ALL: [Intrinsic; 17] = [
         Intrinsic::Exit,
         Intrinsic::Keccakf,
         Intrinsic::Sha256f,
@@ -152,6 +159,8 @@ impl Intrinsic {
         Intrinsic::HintSecp256k1FnInv,
         Intrinsic::HintSecp256k1FpSqrt,
         Intrinsic::HintGet,
+        Intrinsic::Arith256,
+        Intrinsic::HintBigintDiv,
         Intrinsic::DmaMemmove,
         Intrinsic::DmaFillZero,
     ];
@@ -171,8 +180,10 @@ impl Intrinsic {
             | Intrinsic::HintParam4
             | Intrinsic::HintSecp256k1FnInv
             | Intrinsic::HintSecp256k1FpSqrt
+            | Intrinsic::HintBigintDiv
             | Intrinsic::HintGet => return None,
             Intrinsic::Keccakf => ("keccak", 0x800, One),
+            Intrinsic::Arith256 => ("arith256", 0x801, One),
             Intrinsic::Arith256Mod => ("arith256_mod", 0x802, One),
             Intrinsic::Secp256k1Add => ("secp256k1_add", 0x803, Two),
             Intrinsic::Secp256k1Dbl => ("secp256k1_dbl", 0x804, One),
@@ -192,6 +203,7 @@ impl Intrinsic {
             Intrinsic::HintParam4 => Hint::Param { words: 4 },
             Intrinsic::HintSecp256k1FnInv => Hint::Call { id: 2 },
             Intrinsic::HintSecp256k1FpSqrt => Hint::Call { id: 3 },
+            Intrinsic::HintBigintDiv => Hint::Call { id: 22 },
             Intrinsic::HintGet => Hint::Get,
             _ => return None,
         })
@@ -215,6 +227,8 @@ impl Intrinsic {
             Intrinsic::HintGet => "hint_get",
             Intrinsic::DmaMemmove => "dma_memmove",
             Intrinsic::DmaFillZero => "dma_fill_zero",
+            Intrinsic::Arith256 => "arith256",
+            Intrinsic::HintBigintDiv => "hint_bigint_div",
         }
     }
 
@@ -222,11 +236,11 @@ impl Intrinsic {
         let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Fast);
         let params: &[ir::Type] = match self {
             Intrinsic::Exit => &[ir::types::I32],
-            Intrinsic::Keccakf | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
+            Intrinsic::Keccakf | Intrinsic::Arith256 | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
             Intrinsic::HintParam1 | Intrinsic::HintParam4 => &[ir::types::I64],
             Intrinsic::Sha256f | Intrinsic::Secp256k1Add | Intrinsic::Bn254CurveAdd | Intrinsic::DmaFillZero => &[ir::types::I64, ir::types::I64],
             Intrinsic::DmaMemmove => &[ir::types::I64, ir::types::I64, ir::types::I64],
-            Intrinsic::HintSecp256k1FnInv | Intrinsic::HintSecp256k1FpSqrt | Intrinsic::HintGet => &[],
+            Intrinsic::HintSecp256k1FnInv | Intrinsic::HintSecp256k1FpSqrt | Intrinsic::HintBigintDiv | Intrinsic::HintGet => &[],
         };
         sig.params.extend(params.iter().map(|&t| ir::AbiParam::new(t)));
         if self == Intrinsic::HintGet {

@@ -242,14 +242,22 @@ pub fn either(s: &mut Shim, cond: Value, then: impl FnOnce(&mut Shim), otherwise
     s.b.switch_to_block(join);
 }
 
+/// Emits `leave` (which must end its block: a return, a jump elsewhere) when `cond` holds,
+/// and continues otherwise.
+pub fn leave_if(s: &mut Shim, cond: Value, leave: impl FnOnce(&mut Shim)) {
+    let (out, stay) = (s.b.create_block(), s.b.create_block());
+    s.b.ins().brif(cond, out, &[], stay, &[]);
+    s.b.switch_to_block(out);
+    leave(s);
+    s.b.switch_to_block(stay);
+}
+
 /// Returns `status` when `cond` holds, after `before` (e.g. writing a verdict).
 pub fn fail_if(s: &mut Shim, cond: Value, before: impl FnOnce(&mut Shim), status: i64) {
-    let (fail, ok) = (s.b.create_block(), s.b.create_block());
-    s.b.ins().brif(cond, fail, &[], ok, &[]);
-    s.b.switch_to_block(fail);
-    before(s);
-    ret(s, status);
-    s.b.switch_to_block(ok);
+    leave_if(s, cond, |s| {
+        before(s);
+        ret(s, status);
+    });
 }
 
 /// Whether y² ≡ `square` (mod p) for the integers at `y` and `square` (an i8); clobbers T.

@@ -1,9 +1,11 @@
 //! Imports implemented for ZisK as CLIF: see the README for the conventions.
 
 mod accelerators;
+mod bigint;
 mod bn254;
 mod clif;
 mod ec;
+mod modexp;
 mod secp256k1;
 mod wasi;
 mod zisk_api;

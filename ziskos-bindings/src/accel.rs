@@ -39,6 +39,13 @@ pub fn bn254_g1_mul(point: &[u8; 64], scalar: &[u8; 32]) -> Option<[u8; 64]> {
     imp::bn254_g1_mul(point, scalar)
 }
 
+/// base^exp mod modulus (EIP-198's modexp) by `zkvm_modexp`: all big-endian, any lengths,
+/// the result `modulus.len()` bytes; a modulus of value 0 or 1 gives zeros, an exponent of 0
+/// (or empty) 1, as ziskos does.
+pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> alloc::vec::Vec<u8> {
+    imp::modexp(base, exp, modulus)
+}
+
 #[cfg(any(target_arch = "wasm32", all(target_arch = "riscv64", target_os = "none")))]
 mod imp {
     type Digest = unsafe extern "C" fn(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
@@ -50,6 +57,7 @@ mod imp {
         fn zkvm_secp256k1_verify(msg: *const [u8; 32], sig: *const [u8; 64], pubkey: *const [u8; 64], verified: *mut bool) -> i32;
         fn zkvm_bn254_g1_add(p1: *const [u8; 64], p2: *const [u8; 64], out: *mut [u8; 64]) -> i32;
         fn zkvm_bn254_g1_mul(point: *const [u8; 64], scalar: *const [u8; 32], out: *mut [u8; 64]) -> i32;
+        fn zkvm_modexp(base: *const u8, base_len: usize, exp: *const u8, exp_len: usize, modulus: *const u8, mod_len: usize, out: *mut u8) -> i32;
     }
 
     /// Calls a digest accelerator; anything but `ZKVM_EOK` (0) is a bug worth stopping for.
@@ -96,6 +104,14 @@ mod imp {
         // SAFETY: the accelerator reads 64 and 32 bytes and writes the 64 of `out`.
         let status = unsafe { zkvm_bn254_g1_mul(point, scalar, &mut out) };
         (status == 0).then_some(out)
+    }
+
+    pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> alloc::vec::Vec<u8> {
+        let mut out = alloc::vec![0u8; modulus.len()];
+        // SAFETY: the accelerator reads the three slices and writes `modulus.len()` bytes.
+        let status = unsafe { zkvm_modexp(base.as_ptr(), base.len(), exp.as_ptr(), exp.len(), modulus.as_ptr(), modulus.len(), out.as_mut_ptr()) };
+        assert_eq!(status, 0, "zkvm_modexp failed");
+        out
     }
 }
 
@@ -169,5 +185,19 @@ mod imp {
 
     pub fn bn254_g1_mul(point: &[u8; 64], scalar: &[u8; 32]) -> Option<[u8; 64]> {
         Some(encode(g1(point)? * bn::Fr::from_slice(scalar).ok()?))
+    }
+
+    /// ziskos' rules: m = 0 gives 0 (num-bigint would divide by zero), 0^0 = 1 (mod m > 1).
+    pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> Vec<u8> {
+        use num_bigint::BigUint;
+        let m = BigUint::from_bytes_be(modulus);
+        let value = if m <= BigUint::from(1u8) { BigUint::default() } else { BigUint::from_bytes_be(base).modpow(&BigUint::from_bytes_be(exp), &m) };
+        let bytes = value.to_bytes_be();
+        let mut out = vec![0u8; modulus.len()];
+        // The result is below m, so it fits; zero is one byte `[0]`.
+        let keep = bytes.len().min(out.len());
+        let at = out.len() - keep;
+        out[at..].copy_from_slice(&bytes[bytes.len() - keep..]);
+        out
     }
 }

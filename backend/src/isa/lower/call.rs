@@ -135,6 +135,7 @@ mod tests {
         let ids = [
             ("keccak", defs::SYSCALL_KECCAKF_ID),
             ("sha256", defs::SYSCALL_SHA256F_ID),
+            ("arith256", defs::SYSCALL_ARITH256_ID),
             ("arith256_mod", defs::SYSCALL_ARITH256_MOD_ID),
             ("secp256k1_add", defs::SYSCALL_SECP256K1_ADD_ID),
             ("secp256k1_dbl", defs::SYSCALL_SECP256K1_DBL_ID),
