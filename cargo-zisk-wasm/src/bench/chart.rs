@@ -122,6 +122,7 @@ mod tests {
             input: vec![],
             features: &[],
             routes: None,
+            set: crate::bench::suite::Set::Kernels,
         };
         let measurements = vec![
             Measurement { route: Route::Direct, outcome: Ok(run(50, 2_000)) },

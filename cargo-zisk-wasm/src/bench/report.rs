@@ -5,6 +5,7 @@ use std::process::Command;
 
 use zisk_runner::Ziskemu;
 
+use super::suite::Set;
 use super::{hex, BenchResult, Size};
 use crate::routes::Route;
 
@@ -83,6 +84,8 @@ pub fn markdown(results: &[BenchResult], size: Size, emu: &Ziskemu) -> String {
         }
     }
 
+    broad_summary(&mut md, results);
+
     let _ = writeln!(md, "\n## Outputs\n");
     for r in results {
         let _ = writeln!(md, "- {}: `{}`", r.bench.name, hex(&r.expected_output));
@@ -118,6 +121,69 @@ pub fn markdown(results: &[BenchResult], size: Size, emu: &Ziskemu) -> String {
     md
 }
 
+/// The broad set (guests built from widely used crates): each guest's direct figures beside
+/// native's, every route's variable cost ÷ native, and geometric means of the ratios over the
+/// guests where both routes ran.
+fn broad_summary(md: &mut String, results: &[BenchResult]) {
+    let broad: Vec<&BenchResult> = results.iter().filter(|r| r.bench.set == Set::Broad).collect();
+    if broad.is_empty() {
+        return;
+    }
+    let ratio = |r: &BenchResult, route: Route, cost: fn(&zisk_runner::CostReport) -> u64| {
+        let (a, b) = (r.get(route)?, r.get(Route::Native)?);
+        Some(cost(&a.cost) as f64 / cost(&b.cost) as f64)
+    };
+    let steps: fn(&zisk_runner::CostReport) -> u64 = |c| c.steps;
+    let variable: fn(&zisk_runner::CostReport) -> u64 = |c| c.variable;
+    let cell = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.3}"));
+    let figure = |x: Option<u64>| x.map_or("–".into(), thousands);
+
+    let _ = writeln!(md, "\n## Broad set: direct ÷ native\n");
+    let _ = writeln!(
+        md,
+        "Guests built from widely used crates (no_std + alloc, one source for every route). \
+         Variable ÷ native per route; the last row is the geometric mean over the guests that \
+         ran on both routes (how many, in brackets).\n"
+    );
+    let _ = writeln!(
+        md,
+        "| benchmark | direct steps | native steps | direct ÷ native steps | direct variable | native variable | direct ÷ native variable | cl-riscv ÷ native variable | wasm2zisk ÷ native variable |"
+    );
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &broad {
+        let (d, n) = (r.get(Route::Direct), r.get(Route::Native));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.bench.name,
+            figure(d.map(|e| e.cost.steps)),
+            figure(n.map(|e| e.cost.steps)),
+            cell(ratio(r, Route::Direct, steps)),
+            figure(d.map(|e| e.cost.variable)),
+            figure(n.map(|e| e.cost.variable)),
+            cell(ratio(r, Route::Direct, variable)),
+            cell(ratio(r, Route::ClRiscv, variable)),
+            cell(ratio(r, Route::Wasm2zisk, variable)),
+        );
+    }
+    let mean = |route: Route, cost: fn(&zisk_runner::CostReport) -> u64| {
+        let ratios: Vec<f64> = broad.iter().filter_map(|r| ratio(r, route, cost)).collect();
+        geometric_mean(&ratios).map_or("–".into(), |g| format!("**{g:.3}** ({})", ratios.len()))
+    };
+    let _ = writeln!(
+        md,
+        "| geometric mean | | | {} | | | {} | {} | {} |",
+        mean(Route::Direct, steps),
+        mean(Route::Direct, variable),
+        mean(Route::ClRiscv, variable),
+        mean(Route::Wasm2zisk, variable),
+    );
+}
+
+fn geometric_mean(xs: &[f64]) -> Option<f64> {
+    (!xs.is_empty()).then(|| (xs.iter().map(|x| x.ln()).sum::<f64>() / xs.len() as f64).exp())
+}
+
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
@@ -144,7 +210,14 @@ fn tool_version(program: &std::ffi::OsStr, name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    use super::{geometric_mean, thousands};
+
+    #[test]
+    fn geometric_mean_of_ratios() {
+        assert_eq!(geometric_mean(&[]), None);
+        assert!((geometric_mean(&[2.0, 8.0]).unwrap() - 4.0).abs() < 1e-12);
+        assert!((geometric_mean(&[0.5]).unwrap() - 0.5).abs() < 1e-12);
+    }
 
     #[test]
     fn groups_digits() {

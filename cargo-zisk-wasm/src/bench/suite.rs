@@ -22,6 +22,16 @@ pub struct Benchmark {
     pub features: &'static [&'static str],
     /// The routes that can build it (None: all).
     pub routes: Option<&'static [Route]>,
+    /// Which group the report summarises it with.
+    pub set: Set,
+}
+
+/// The report's groups: the original kernels (and eth_block), and the broad set of guests
+/// built from widely used crates (issue 12), summarised by geometric means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Set {
+    Kernels,
+    Broad,
 }
 
 impl Benchmark {
@@ -49,12 +59,12 @@ pub fn all(size: Size, workspace_dir: &Path) -> Result<Vec<Benchmark>> {
     };
     let n_input = |n: u64| n.to_le_bytes().to_vec();
     let mut benches = vec![
-        Benchmark { name: "fibonacci", package: "fibonacci", workload: format!("n = {fib_n}, u64 wrapping"), input: n_input(fib_n), features: &[], routes: None },
-        Benchmark { name: "iter_sha", package: "iter_sha", workload: format!("SHA-256 × {hash_n} (sha2 crate)"), input: n_input(hash_n), features: &[], routes: None },
-        Benchmark { name: "iter_keccak", package: "iter_keccak", workload: format!("Keccak-256 × {hash_n} (sha3 crate)"), input: n_input(hash_n), features: &[], routes: None },
+        Benchmark { name: "fibonacci", package: "fibonacci", workload: format!("n = {fib_n}, u64 wrapping"), input: n_input(fib_n), features: &[], routes: None, set: Set::Kernels },
+        Benchmark { name: "iter_sha", package: "iter_sha", workload: format!("SHA-256 × {hash_n} (sha2 crate)"), input: n_input(hash_n), features: &[], routes: None, set: Set::Kernels },
+        Benchmark { name: "iter_keccak", package: "iter_keccak", workload: format!("Keccak-256 × {hash_n} (sha3 crate)"), input: n_input(hash_n), features: &[], routes: None, set: Set::Kernels },
         // Precompile variants: extra rows beside the plain-Rust ones, never substitutes.
-        Benchmark { name: "iter_sha_precompile", package: "iter_sha_precompile", workload: format!("SHA-256 × {hash_n} (ZisK sha256 precompile)"), input: n_input(hash_n), features: &[], routes: None },
-        Benchmark { name: "iter_keccak_precompile", package: "iter_keccak_precompile", workload: format!("Keccak-256 × {hash_n} (ZisK keccak-f precompile)"), input: n_input(hash_n), features: &[], routes: None },
+        Benchmark { name: "iter_sha_precompile", package: "iter_sha_precompile", workload: format!("SHA-256 × {hash_n} (ZisK sha256 precompile)"), input: n_input(hash_n), features: &[], routes: None, set: Set::Kernels },
+        Benchmark { name: "iter_keccak_precompile", package: "iter_keccak_precompile", workload: format!("Keccak-256 × {hash_n} (ZisK keccak-f precompile)"), input: n_input(hash_n), features: &[], routes: None, set: Set::Kernels },
     ];
     if size == Size::Full {
         let witness = workspace_dir.join(ETH_BLOCK_WITNESS);
@@ -66,6 +76,7 @@ pub fn all(size: Size, workspace_dir: &Path) -> Result<Vec<Benchmark>> {
             input: input.clone(),
             features: &[],
             routes: None,
+            set: Set::Kernels,
         });
         // Keccak through `native_keccak256` (alloy's `native-keccak`), an accelerator that
         // ZisK's own WASM translator lacks.
@@ -76,7 +87,37 @@ pub fn all(size: Size, workspace_dir: &Path) -> Result<Vec<Benchmark>> {
             input,
             features: &["accelerated"],
             routes: Some(&[Route::Direct, Route::ClRiscv, Route::Native]),
+            set: Set::Kernels,
         });
     }
+    // The broad set is full size only: its native builds alone (each guest's crates for
+    // riscv64 with ziskos) would add over twenty minutes to the test suite's quick run.
+    if size == Size::Full {
+        benches.extend(broad());
+    }
     Ok(benches)
+}
+
+/// The broad set: no_std + alloc guests built from widely used crates, each input n as 8 LE
+/// bytes with the data generated in the guest. Full sizes are tuned to 60M–110M steps on the
+/// direct route; Quick ones keep the test suite's added emulation to a few million steps.
+fn broad() -> Vec<Benchmark> {
+    let bench = |name: &'static str, n: u64, workload: String| Benchmark {
+        name,
+        package: name,
+        workload,
+        input: n.to_le_bytes().to_vec(),
+        features: &[],
+        routes: None,
+        set: Set::Broad,
+    };
+    let (u256, ledger, kib, sigs, blake, keys) = (10_000, 5_000, 128, 24, 400, 200_000);
+    vec![
+        bench("u256_modarith", u256, format!("ruint U256 mod p (secp256k1 field): {u256} rounds of mul_mod/add_mod, pow_mod every 64, a Fermat inverse")),
+        bench("serde_decode", ledger, format!("postcard (serde derive): ledger of {ledger} accounts + {} transfers, encode once, decode ×3 and compare", 4 * ledger)),
+        bench("deflate", kib, format!("miniz_oxide zlib level 6: compress + inflate {kib} KiB of generated text")),
+        bench("ed25519_verify", sigs, format!("ed25519-dalek: {sigs} × (key pair, sign, verify_strict, reject a forged message); wasm32 gets curve25519-dalek's u32 backend, riscv64 its u64 one")),
+        bench("blake3_hash", blake, format!("blake3 (portable): 16 KiB × {blake} chained, then a keyed XOF")),
+        bench("hashmap_sort", keys, format!("hashbrown count/retain/probe over {keys} keys, sort_unstable_by + stable sort")),
+    ]
 }
