@@ -203,9 +203,8 @@ fn descriptor(b: &mut FunctionBuilder, table: u64, index: Value) -> (Value, Valu
 }
 
 /// Copies `count` units of `unit` bytes (1 or 8) from absolute `src` to `dst` with memmove
-/// semantics (also used by the runtime shim): one ZisK DMA op, as ziskos' `memmove` is.
-/// Measured against the word-and-byte loops this replaced: eth_block_accelerated direct
-/// (see the backend README's pass table).
+/// semantics (also used by the runtime shim): one ZisK DMA op, as ziskos' `memmove` is
+/// (its effect against the word loops it replaced is in the crate README).
 pub fn memmove(b: &mut FunctionBuilder, dst: Value, src: Value, count: Value, unit: i64) {
     let bytes = if unit == 1 { count } else { b.ins().imul_imm(count, unit) };
     let dma = Intrinsic::DmaMemmove.import_into(b.func);

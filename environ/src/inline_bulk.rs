@@ -36,12 +36,17 @@ fn checked_range(pos: &mut FuncCursor, ptr: Value, len: u64, checks: BoundsCheck
     let p = pos.ins().uextend(I64, ptr);
     if checks == BoundsChecks::Checked {
         let end = pos.ins().iadd_imm(p, len as i64);
-        let bound_addr = pos.ins().iconst(I64, MEMORY_BOUND_ADDR as i64);
-        let bound = pos.ins().load(I64, MemFlags::trusted(), bound_addr, 0);
-        let outside = pos.ins().icmp(IntCC::UnsignedGreaterThan, end, bound);
-        pos.ins().trapnz(outside, TrapCode::HeapOutOfBounds);
+        trap_past_bound(pos, end);
     }
     pos.ins().iadd_imm(p, LINEAR_MEMORY_ADDR as i64)
+}
+
+/// Traps with WebAssembly's out-of-bounds trap when `end` lies past the current memory.
+fn trap_past_bound(pos: &mut FuncCursor, end: Value) {
+    let bound_addr = pos.ins().iconst(I64, MEMORY_BOUND_ADDR as i64);
+    let bound = pos.ins().load(I64, MemFlags::trusted(), bound_addr, 0);
+    let outside = pos.ins().icmp(IntCC::UnsignedGreaterThan, end, bound);
+    pos.ins().trapnz(outside, TrapCode::HeapOutOfBounds);
 }
 
 /// The absolute address of [`ptr`, `ptr` + `len`) for a run-time `len` (an i32), trapping
@@ -52,10 +57,7 @@ fn checked_dynamic_range(pos: &mut FuncCursor, ptr: Value, len: Value, checks: B
     if checks == BoundsChecks::Checked {
         // Both are below 2^32: the sum cannot wrap.
         let end = pos.ins().iadd(p, n);
-        let bound_addr = pos.ins().iconst(I64, MEMORY_BOUND_ADDR as i64);
-        let bound = pos.ins().load(I64, MemFlags::trusted(), bound_addr, 0);
-        let outside = pos.ins().icmp(IntCC::UnsignedGreaterThan, end, bound);
-        pos.ins().trapnz(outside, TrapCode::HeapOutOfBounds);
+        trap_past_bound(pos, end);
     }
     (pos.ins().iadd_imm(p, LINEAR_MEMORY_ADDR as i64), n)
 }

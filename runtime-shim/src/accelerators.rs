@@ -90,7 +90,7 @@ fn zero(s: &mut Shim, addr: u64, words: u64) {
     let base = abs(s, addr);
     if words > 2 {
         let bytes = s.b.ins().iconst(I64, 8 * words as i64);
-        s.intrinsic(Intrinsic::DmaFillZero, &[base, bytes]);
+        s.zero_bytes(base, bytes);
         return;
     }
     let zero = s.b.ins().iconst(I64, 0);

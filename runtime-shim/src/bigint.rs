@@ -9,6 +9,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I64, I8};
 use cranelift_codegen::ir::{self, InstBuilder, Value};
 use cranelift_frontend::Variable;
+use zisk_wasm_environ::builtins::memmove;
 use zisk_wasm_environ::memory_map::{ACCEL_SCRATCH_ADDR, ACCEL_SCRATCH_SIZE};
 use zisk_wasm_environ::names::Intrinsic;
 
@@ -74,20 +75,15 @@ pub fn limb_at(s: &mut Shim, base: Value, index: Value) -> Value {
     s.b.ins().iadd(base, offset)
 }
 
+/// Zeroes `words` u64 at absolute `dst` (one DMA fill).
 pub fn zero_words(s: &mut Shim, dst: Value, words: Value) {
-    let zero = imm(s, 0);
-    s.for_each(words, |s, k| {
-        let to = word_at(s, dst, k);
-        s.store(zero, to, 0);
-    });
+    let bytes = s.b.ins().ishl_imm(words, 3);
+    s.zero_bytes(dst, bytes);
 }
 
+/// Copies `words` u64 from absolute `src` to `dst` (one DMA copy).
 pub fn copy_words(s: &mut Shim, dst: Value, src: Value, words: Value) {
-    s.for_each(words, |s, k| {
-        let (from, to) = (word_at(s, src, k), word_at(s, dst, k));
-        let w = s.load(I64, from, 0);
-        s.store(w, to, 0);
-    });
+    memmove(&mut s.b, dst, src, words, 8);
 }
 
 /// dst[0..words] = the low `words` u64 of the big-endian `len` bytes at guest address `src`

@@ -122,6 +122,11 @@ impl Shim<'_> {
         self.b.ins().load(ty, MemFlags::trusted(), addr, offset)
     }
 
+    /// Zeroes `bytes` (an i64) at absolute `dst` by one DMA fill.
+    pub fn zero_bytes(&mut self, dst: Value, bytes: Value) {
+        self.intrinsic(Intrinsic::DmaFillZero, &[dst, bytes]);
+    }
+
     pub fn store(&mut self, value: Value, addr: Value, offset: i32) {
         self.b.ins().store(MemFlags::trusted(), value, addr, offset);
     }
