@@ -171,7 +171,7 @@ impl Intrinsic {
 
     /// The ZisK precompile behind this intrinsic: its op (the direct route emits it), the
     /// `csrs` id ziskos raises it with (the RISC-V route, which ZisK's transpiler turns into
-    /// the op), and its operands: one address (as `b`), or two (`a`, `b`).
+    /// the op), and how it takes its operands ([`Operands`]).
     pub fn precompile(self) -> Option<Precompile> {
         use Operands::*;
         let (op, csr, operands) = match self {
