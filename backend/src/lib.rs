@@ -22,7 +22,7 @@ use cranelift_codegen::ir;
 use zisk_wasm_environ::names::{NS_BUILTIN, NS_DRIVER, NS_WASM_FUNC};
 pub use zisk_wasm_environ::driver::{Check, Expected, Invocation, Value};
 use zisk_wasm_environ::entry::{self, Entry, EntryError};
-use zisk_wasm_environ::{translate, BoundsChecks};
+use zisk_wasm_environ::{translate, BoundsChecks, ImportResolver};
 
 /// How to compile.
 #[derive(Debug, Clone, Default)]
@@ -53,18 +53,18 @@ pub struct Program {
 /// Compiles a binary WebAssembly module to a ZisK program whose entry runs the start
 /// function and then the exported `_start`.
 pub fn compile(wasm: &[u8], options: &Options) -> Result<Program, BackendError> {
-    compile_entry(wasm, options, None)
+    compile_entry(wasm, options, &zisk_wasm_runtime_shim::ZiskHost, None)
 }
 
-/// Compiles a module whose entry runs the start function and then `invocations` (a test
-/// driver: a failed check exits with the invocation's 1-based number).
-pub fn compile_with_driver(wasm: &[u8], options: &Options, invocations: &[Invocation]) -> Result<Program, BackendError> {
-    compile_entry(wasm, options, Some(invocations))
+/// Compiles a module, linked against `host`, whose entry runs the start function and then
+/// `invocations` (a test driver: a failed check exits with the invocation's 1-based number).
+pub fn compile_with_driver(wasm: &[u8], options: &Options, host: &dyn ImportResolver, invocations: &[Invocation]) -> Result<Program, BackendError> {
+    compile_entry(wasm, options, host, Some(invocations))
 }
 
-fn compile_entry(wasm: &[u8], options: &Options, driver: Option<&[Invocation]>) -> Result<Program, BackendError> {
+fn compile_entry(wasm: &[u8], options: &Options, host: &dyn ImportResolver, driver: Option<&[Invocation]>) -> Result<Program, BackendError> {
     let environ_options = zisk_wasm_environ::Options { bounds_checks: options.bounds_checks };
-    let translation = translate(wasm, &environ_options, &zisk_wasm_runtime_shim::ZiskHost)?;
+    let translation = translate(wasm, &environ_options, host)?;
     let info = &translation.info;
 
     let Entry { calls: entry_calls, driver: driver_clif } = entry::plan(info, driver).map_err(|e| match e {

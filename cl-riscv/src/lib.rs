@@ -19,7 +19,7 @@ use zisk_wasm_environ::memory_map::{STACK_LIMIT, STACK_TOP};
 use zisk_wasm_environ::driver::Invocation;
 use zisk_wasm_environ::entry::{self, Entry, EntryError};
 use zisk_wasm_environ::names::{resolve, DataSymbol, Hint, Intrinsic, Operands, NS_BUILTIN, NS_DATA, NS_DRIVER, NS_INTRINSIC, NS_WASM_FUNC};
-use zisk_wasm_environ::{translate, EnvironError, Options};
+use zisk_wasm_environ::{translate, EnvironError, ImportResolver, Options};
 
 const ROM_ADDR: u64 = 0x9000_0000;
 /// ziskos' fcall CSRs: parameters of 2^k words at FCALL_PARAM_PORT + k for k ≤ 3 (larger
@@ -87,17 +87,17 @@ struct Relocation {
 /// Compiles a module to a RISC-V ELF for ZisK whose entry runs the start function and then
 /// the exported `_start`.
 pub fn compile(wasm: &[u8]) -> Result<Vec<u8>, ClRiscvError> {
-    compile_entry(wasm, None)
+    compile_entry(wasm, &zisk_wasm_runtime_shim::ZiskHost, None)
 }
 
-/// Compiles a module whose entry runs the start function and then `invocations` (the spec
-/// harness's driver, as on the direct route).
-pub fn compile_with_driver(wasm: &[u8], invocations: &[Invocation]) -> Result<Vec<u8>, ClRiscvError> {
-    compile_entry(wasm, Some(invocations))
+/// Compiles a module, linked against `host`, whose entry runs the start function and then
+/// `invocations` (the spec harness's driver, as on the direct route).
+pub fn compile_with_driver(wasm: &[u8], host: &dyn ImportResolver, invocations: &[Invocation]) -> Result<Vec<u8>, ClRiscvError> {
+    compile_entry(wasm, host, Some(invocations))
 }
 
-fn compile_entry(wasm: &[u8], driver: Option<&[Invocation]>) -> Result<Vec<u8>, ClRiscvError> {
-    let translation = translate(wasm, &Options::default(), &zisk_wasm_runtime_shim::ZiskHost)?;
+fn compile_entry(wasm: &[u8], host: &dyn ImportResolver, driver: Option<&[Invocation]>) -> Result<Vec<u8>, ClRiscvError> {
+    let translation = translate(wasm, &Options::default(), host)?;
     let info = &translation.info;
     let Entry { calls: entry_calls, driver: driver_clif } = entry::plan(info, driver).map_err(|e| match e {
         EntryError::NoEntry => ClRiscvError::NoEntry,

@@ -5,12 +5,12 @@ use zisk_wasm_conformance::{spec_file, ClRiscv, Direct, Route, Runner, FILES};
 
 #[test]
 fn every_applicable_spec_assertion_passes_on_the_direct_route() {
-    all_pass(&Direct, 25_343);
+    all_pass(&Direct, 26_253);
 }
 
 #[test]
 fn every_applicable_spec_assertion_passes_on_the_cl_riscv_route() {
-    all_pass(&ClRiscv, 25_343);
+    all_pass(&ClRiscv, 26_253);
 }
 
 fn all_pass(route: &dyn Route, floor: usize) {

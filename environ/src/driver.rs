@@ -1,5 +1,6 @@
-//! A generated entry that calls exported functions with given arguments and checks their
-//! results: how the spec-suite harness turns `assert_return`s into one ZisK program. A
+//! A generated entry that calls exported functions with given arguments (or reads exported
+//! globals) and checks their results: how the spec-suite harness turns `assert_return`s
+//! into one ZisK program. A
 //! mismatch ends the run with exit code = the invocation's number (1-based).
 
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -7,9 +8,11 @@ use cranelift_codegen::ir::types::{I32, I64};
 use cranelift_codegen::ir::{self, InstBuilder};
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use cranelift_wasm::WasmValType;
+use cranelift_entity::EntityRef;
+use cranelift_wasm::{FuncIndex, GlobalIndex, WasmValType};
 
-use crate::func_env::wasm_signature;
+use crate::func_env::{clif_type, wasm_signature};
+use crate::memory_map::global_addr;
 use crate::module::ModuleInfo;
 use crate::names::{user_name, Intrinsic, NS_DRIVER, NS_WASM_FUNC};
 use crate::EnvironError;
@@ -44,6 +47,7 @@ pub enum Check {
 
 #[derive(Debug, Clone)]
 pub struct Invocation {
+    /// An exported function, called with `args`, or an exported global, read (no `args`).
     pub export: String,
     pub args: Vec<Value>,
     pub check: Check,
@@ -51,6 +55,35 @@ pub struct Invocation {
 
 fn matches(v: &Value, ty: &WasmValType) -> bool {
     matches!((v, ty), (Value::I32(_), WasmValType::I32) | (Value::I64(_), WasmValType::I64))
+}
+
+/// Calls exported function `f` with the invocation's arguments: its results and their types.
+fn call(b: &mut FunctionBuilder, info: &ModuleInfo, f: FuncIndex, inv: &Invocation) -> Result<(Vec<ir::Value>, Vec<WasmValType>), EnvironError> {
+    let ty = info.func_type(f).clone();
+    if ty.params().len() != inv.args.len() || !inv.args.iter().zip(ty.params()).all(|(v, t)| matches(v, t)) {
+        return Err(EnvironError::unsupported(format!("arguments of `{}` do not match its type {ty}", inv.export)));
+    }
+    let sig = b.func.import_signature(wasm_signature(&ty)?);
+    let name = user_name(b.func, NS_WASM_FUNC, f.as_u32());
+    let callee = b.func.import_function(ir::ExtFuncData { name, signature: sig, colocated: true });
+    let args: Vec<ir::Value> = inv
+        .args
+        .iter()
+        .map(|v| match *v {
+            Value::I32(x) => b.ins().iconst(I32, x as i64),
+            Value::I64(x) => b.ins().iconst(I64, x as i64),
+        })
+        .collect();
+    let call = b.ins().call(callee, &args);
+    Ok((b.inst_results(call).to_vec(), ty.returns().to_vec()))
+}
+
+/// Reads exported global `g` from its slot (every global has one, constants included).
+fn read_global(b: &mut FunctionBuilder, info: &ModuleInfo, g: GlobalIndex) -> Result<(Vec<ir::Value>, Vec<WasmValType>), EnvironError> {
+    let ty = info.globals[g.index()].ty;
+    let addr = b.ins().iconst(I64, global_addr(g.as_u32()) as i64);
+    let value = b.ins().load(clif_type(&ty)?, ir::MemFlags::trusted(), addr, 0);
+    Ok((vec![value], vec![ty]))
 }
 
 /// The driver function (named `User(NS_DRIVER, 0)`, no parameters or results).
@@ -62,27 +95,14 @@ pub fn build(info: &ModuleInfo, invocations: &[Invocation]) -> Result<ir::Functi
     b.switch_to_block(entry);
     let exit = Intrinsic::Exit.import_into(b.func);
     for (k, inv) in invocations.iter().enumerate() {
-        let f = info.exported_func(&inv.export).ok_or_else(|| EnvironError::unsupported(format!("no exported function `{}`", inv.export)))?;
-        let ty = info.func_type(f).clone();
-        if ty.params().len() != inv.args.len() || !inv.args.iter().zip(ty.params()).all(|(v, t)| matches(v, t)) {
-            return Err(EnvironError::unsupported(format!("arguments of `{}` do not match its type {ty}", inv.export)));
-        }
-        let sig = b.func.import_signature(wasm_signature(&ty)?);
-        let name = user_name(b.func, NS_WASM_FUNC, f.as_u32());
-        let callee = b.func.import_function(ir::ExtFuncData { name, signature: sig, colocated: true });
-        let args: Vec<ir::Value> = inv
-            .args
-            .iter()
-            .map(|v| match *v {
-                Value::I32(x) => b.ins().iconst(I32, x as i64),
-                Value::I64(x) => b.ins().iconst(I64, x as i64),
-            })
-            .collect();
-        let call = b.ins().call(callee, &args);
-        let results = b.inst_results(call).to_vec();
+        let (results, types) = match (info.exported_func(&inv.export), info.exported_global(&inv.export)) {
+            (Some(f), _) => call(&mut b, info, f, inv)?,
+            (None, Some(g)) if inv.args.is_empty() => read_global(&mut b, info, g)?,
+            _ => return Err(EnvironError::unsupported(format!("no exported function or global `{}`", inv.export))),
+        };
         if let Check::Results(expected) = &inv.check {
-            if expected.len() != results.len() || !expected.iter().zip(ty.returns()).all(|(e, t)| matches(&e.value, t)) {
-                return Err(EnvironError::unsupported(format!("expected results of `{}` do not match its type {ty}", inv.export)));
+            if expected.len() != results.len() || !expected.iter().zip(&types).all(|(e, t)| matches(&e.value, t)) {
+                return Err(EnvironError::unsupported(format!("expected results of `{}` do not match its type {types:?}", inv.export)));
             }
             for (got, want) in results.iter().zip(expected) {
                 let (value, full) = match want.value {

@@ -2,6 +2,8 @@ use std::fmt;
 
 use cranelift_wasm::WasmError;
 
+use crate::ImportName;
+
 /// Why a module cannot be compiled, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvironError {
@@ -23,6 +25,10 @@ pub enum ErrorKind {
     Unsupported,
     /// Does not fit ZisK (ROM or RAM).
     TooLarge,
+    /// Valid, but its imports do not link against this host: an import the host does not
+    /// provide (the spec's `unknown import`), or one whose declared type the host's
+    /// definition does not match (`incompatible import type`).
+    Unlinkable,
 }
 
 impl EnvironError {
@@ -36,6 +42,22 @@ impl EnvironError {
 
     pub fn too_large(message: impl Into<String>) -> Self {
         EnvironError { kind: ErrorKind::TooLarge, message: message.into(), function: None, offset: None, section: None }
+    }
+
+    /// A link error; `message` starts with the spec's wording (`unknown import`,
+    /// `incompatible import type`).
+    pub fn unlinkable(message: impl Into<String>) -> Self {
+        EnvironError { kind: ErrorKind::Unlinkable, message: message.into(), function: None, offset: None, section: None }
+    }
+
+    /// The host provides nothing under `import` (`what`: "memory", "table", "global", …).
+    pub fn unknown_import(import: &ImportName, what: &str) -> Self {
+        EnvironError::unlinkable(format!("unknown import: this host provides no {what} named {import}"))
+    }
+
+    /// The host's definition of `import` does not match the module's declaration.
+    pub fn incompatible_import(import: &ImportName, why: impl fmt::Display) -> Self {
+        EnvironError::unlinkable(format!("incompatible import type: {import}: {why}"))
     }
 
     /// The file is not a binary WebAssembly module at all (no `\0asm` magic).
@@ -105,6 +127,7 @@ impl fmt::Display for EnvironError {
             ErrorKind::Invalid => "invalid WebAssembly",
             ErrorKind::Unsupported => "unsupported",
             ErrorKind::TooLarge => "too large for ZisK",
+            ErrorKind::Unlinkable => "unlinkable",
         };
         if self.message == NOT_WASM {
             return f.write_str(NOT_WASM);

@@ -17,6 +17,7 @@ mod error;
 mod func_env;
 pub mod image;
 mod inline_bulk;
+mod link;
 pub mod memory_map;
 pub mod module;
 mod module_env;
@@ -34,13 +35,40 @@ pub use cranelift_wasm::{WasmFuncType, WasmValType};
 pub use builtins::Builtin;
 pub use error::{EnvironError, ErrorKind};
 pub use func_env::{clif_type, wasm_signature};
+pub use link::{GlobalType, HostGlobal, Limits};
 pub use module::{ImportName, ModuleInfo};
 
-/// Supplies the bodies of imported functions (the runtime shim implements it).
+/// The host a module links against: it implements imported functions and defines imported
+/// memories, tables and globals (the runtime shim is the host of real guests; the spec
+/// harness has its own). The compiler checks every definition against the import's declared
+/// type and places it where a defined one goes (see `link.rs`). An import the host does not
+/// provide is an [`EnvironError::unknown_import`].
 pub trait ImportResolver {
     /// The CLIF body of imported function `index`, named `User(NS_WASM_FUNC, index)` with the
     /// signature [`wasm_signature`] gives `ty`; an error when this host does not provide it.
+    /// `ty` is the type after float lowering: f32/f64 are their i32/i64 bit patterns.
     fn implement(&self, index: u32, import: &ImportName, ty: &cranelift_wasm::WasmFuncType) -> Result<ir::Function, EnvironError>;
+
+    /// The host's memory for `import`, which the module declares with limits `declared`
+    /// (pages): its current size and maximum. It starts zeroed. By default there is none.
+    fn memory(&self, import: &ImportName, declared: &Limits) -> Result<Limits, EnvironError> {
+        let _ = declared;
+        Err(EnvironError::unknown_import(import, "memory"))
+    }
+
+    /// The host's funcref table for `import`, declared with `declared` (entries): its size and
+    /// maximum. Every entry starts null (a host has no functions to put in a table).
+    fn table(&self, import: &ImportName, declared: &Limits) -> Result<Limits, EnvironError> {
+        let _ = declared;
+        Err(EnvironError::unknown_import(import, "table"))
+    }
+
+    /// The host's global for `import`, declared with type `declared` (as written, floats
+    /// included): its type and value.
+    fn global(&self, import: &ImportName, declared: &GlobalType) -> Result<HostGlobal, EnvironError> {
+        let _ = declared;
+        Err(EnvironError::unknown_import(import, "global"))
+    }
 }
 
 /// How linear-memory accesses are guarded.
@@ -100,11 +128,12 @@ pub fn translate(wasm: &[u8], options: &Options, imports: &dyn ImportResolver) -
     // Validate the module as written (offsets in errors are the user's), then lower its floats.
     validate::validate(wasm)?;
     let original_types = func_types(wasm)?;
+    let definitions = link::resolve(wasm, imports)?;
     let lowered = float_lowering::lower_floats(wasm)?;
     let wasm: &[u8] = &lowered;
-    let mut env = module_env::ModuleEnv::default();
+    let mut env = module_env::ModuleEnv::new(definitions);
     cranelift_wasm::translate_module(wasm, &mut env)?;
-    let module_env::ModuleEnv { mut info, bodies } = env;
+    let module_env::ModuleEnv { mut info, bodies, .. } = env;
     // Signature identity is the module's own: after float lowering (f32) and (i32) look alike,
     // but `call_indirect` must still tell them apart. The runtime's types come after.
     let n = original_types.len();

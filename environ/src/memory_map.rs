@@ -7,7 +7,9 @@
 //! 0xa100_0000  linear memory, growable up to the ZisK library RAM at 0xbffc_0000
 //! ```
 //! Every address is a compile-time constant: the generated code reaches instance state with
-//! absolute memory operands and never needs a context register.
+//! absolute memory operands and never needs a context register. An imported memory, table or
+//! global lives where a defined one would (one instance per program: the host's is this one;
+//! see `link`).
 
 /// Bottom of the machine stack (ZisK's STACK_ADDR).
 pub const STACK_BOTTOM: u64 = 0xa000_0000;

@@ -141,11 +141,18 @@ impl ModuleInfo {
         })
     }
 
+    pub fn exported_global(&self, name: &str) -> Option<GlobalIndex> {
+        self.exports.iter().find_map(|(n, e)| match e {
+            Export::Global(g) if n == name => Some(*g),
+            _ => None,
+        })
+    }
+
     pub fn global_init_bits(&self, index: GlobalIndex) -> Result<u64, EnvironError> {
         match self.globals.get(index.index()).map(|g| g.init) {
             Some(GlobalInit::Bits(bits)) => Ok(bits),
             _ => Err(EnvironError::unsupported(format!(
-                "a constant expression reading global {} (imported or non-numeric)",
+                "a constant expression reading global {} (not a number)",
                 index.index()
             ))),
         }

@@ -8,6 +8,7 @@ use cranelift_wasm::{
 };
 use cranelift_entity::EntityRef;
 
+use crate::link::Definition;
 use crate::memory_map::{MAX_GLOBALS, MAX_MEMORY_PAGES, MAX_TABLE_ENTRIES};
 use crate::module::*;
 
@@ -17,10 +18,12 @@ pub struct PendingBody<'data> {
     pub body: FunctionBody<'data>,
 }
 
-#[derive(Default)]
 pub struct ModuleEnv<'data> {
     pub info: ModuleInfo,
     pub bodies: Vec<PendingBody<'data>>,
+    /// The host's definitions of the imported memories, tables and globals, in import order
+    /// (see [`crate::link`]); each import declaration takes the next.
+    hosted: std::vec::IntoIter<Definition>,
 }
 
 fn unsupported<T>(what: impl Into<String>) -> WasmResult<T> {
@@ -28,6 +31,15 @@ fn unsupported<T>(what: impl Into<String>) -> WasmResult<T> {
 }
 
 impl ModuleEnv<'_> {
+    pub fn new(hosted: Vec<Definition>) -> Self {
+        ModuleEnv { info: ModuleInfo::default(), bodies: Vec::new(), hosted: hosted.into_iter() }
+    }
+
+    /// The host's definition for the import being declared (resolved in the same order).
+    fn next_hosted(&mut self, module: &str, field: &str) -> WasmResult<Definition> {
+        self.hosted.next().ok_or_else(|| WasmError::User(format!("import {module}.{field} was not resolved")))
+    }
+
     /// Evaluates a constant expression (offsets, global initialisers) at compile time.
     fn eval_const(&self, expr: &ConstExpr) -> WasmResult<GlobalInit> {
         let mut stack: Vec<u64> = Vec::new();
@@ -79,6 +91,17 @@ impl ModuleEnv<'_> {
         }
     }
 
+    /// Whether one more global of this type fits.
+    fn check_global(&self, global: &Global) -> WasmResult<()> {
+        if self.info.globals.len() as u64 >= MAX_GLOBALS {
+            return Err(WasmError::User(format!("more than {MAX_GLOBALS} globals")));
+        }
+        if matches!(global.wasm_ty, cranelift_wasm::WasmValType::V128) {
+            return unsupported("a v128 global (SIMD)");
+        }
+        Ok(())
+    }
+
     fn note_escaping(&mut self, f: FuncIndex) {
         // `ref.null` entries arrive as the reserved index.
         if f.as_u32() != u32::MAX && !self.info.escaping_functions.contains(&f) {
@@ -122,16 +145,37 @@ impl<'data> ModuleEnvironment<'data> for ModuleEnv<'data> {
         Ok(())
     }
 
-    fn declare_table_import(&mut self, _: Table, module: &'data str, field: &'data str) -> WasmResult<()> {
-        unsupported(format!("importing a table ({module}.{field})"))
+    // An imported memory, table or global is declared as a defined one with the host's
+    // limits or value: it lives where a defined one would, under the same ZisK limits.
+
+    fn declare_table_import(&mut self, table: Table, module: &'data str, field: &'data str) -> WasmResult<()> {
+        let Definition::Table(host) = self.next_hosted(module, field)? else {
+            return Err(WasmError::User(format!("import {module}.{field} was resolved as another kind")));
+        };
+        let minimum = u32::try_from(host.min).map_err(|_| WasmError::User(format!("the host's table {module}.{field} is too large")))?;
+        let maximum = host.max.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
+        self.declare_table(Table { minimum, maximum, ..table })
     }
 
-    fn declare_memory_import(&mut self, _: Memory, module: &'data str, field: &'data str) -> WasmResult<()> {
-        unsupported(format!("importing a memory ({module}.{field})"))
+    fn declare_memory_import(&mut self, memory: Memory, module: &'data str, field: &'data str) -> WasmResult<()> {
+        let Definition::Memory(host) = self.next_hosted(module, field)? else {
+            return Err(WasmError::User(format!("import {module}.{field} was resolved as another kind")));
+        };
+        self.declare_memory(Memory { minimum: host.min, maximum: host.max, ..memory })
     }
 
-    fn declare_global_import(&mut self, _: Global, module: &'data str, field: &'data str) -> WasmResult<()> {
-        unsupported(format!("importing a global ({module}.{field})"))
+    fn declare_global_import(&mut self, global: Global, module: &'data str, field: &'data str) -> WasmResult<()> {
+        let Definition::Global(host) = self.next_hosted(module, field)? else {
+            return Err(WasmError::User(format!("import {module}.{field} was resolved as another kind")));
+        };
+        self.check_global(&global)?;
+        // `global` has the lowered type (an f32 is its i32 bits), as a defined one would.
+        let init = match host.ty.ty {
+            cranelift_wasm::WasmValType::Ref(_) => GlobalInit::FuncRef(None),
+            _ => GlobalInit::Bits(host.bits),
+        };
+        self.info.globals.push(GlobalDecl { ty: global.wasm_ty, mutable: global.mutability, init });
+        Ok(())
     }
 
     fn declare_func_type(&mut self, index: TypeIndex) -> WasmResult<()> {
@@ -180,12 +224,7 @@ impl<'data> ModuleEnvironment<'data> for ModuleEnv<'data> {
     }
 
     fn declare_global(&mut self, global: Global, init: ConstExpr) -> WasmResult<()> {
-        if self.info.globals.len() as u64 >= MAX_GLOBALS {
-            return Err(WasmError::User(format!("more than {MAX_GLOBALS} globals")));
-        }
-        if matches!(global.wasm_ty, cranelift_wasm::WasmValType::V128) {
-            return unsupported("a v128 global (SIMD)");
-        }
+        self.check_global(&global)?;
         let init = self.eval_const(&init)?;
         if let GlobalInit::FuncRef(Some(f)) = init {
             self.note_escaping(f);

@@ -59,10 +59,10 @@ fn garbage_is_invalid_not_a_panic() {
 }
 
 #[test]
-fn imported_memory_is_unsupported_and_named() {
+fn an_import_the_host_does_not_provide_is_unlinkable_and_named() {
     let err = translate_with_nothing(&wasm(r#"(module (import "env" "mem" (memory 1)))"#)).err().unwrap();
-    assert_eq!(err.kind, ErrorKind::Unsupported);
-    assert!(err.to_string().contains("env.mem"), "{err}");
+    assert_eq!(err.kind, ErrorKind::Unlinkable);
+    assert!(err.message.starts_with("unknown import") && err.message.contains("env.mem"), "{err}");
 }
 
 /// Instantiation applies element segments, then data segments, in order, and stops at the

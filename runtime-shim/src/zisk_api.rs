@@ -1,5 +1,4 @@
-//! The `zisk` host API (public output, console, exit) and the spec suite's `spectest`
-//! printing imports.
+//! The `zisk` host API (public output, console, exit, Keccak-f and SHA-256 precompiles).
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I32, I64, I8};
@@ -12,7 +11,6 @@ use zisk_wasm_environ::{ImportName, WasmFuncType, WasmValType};
 use crate::clif::function;
 
 pub const MODULE: &str = "zisk";
-pub const SPECTEST: &str = "spectest";
 
 pub const PROVIDED: &[&str] = &[
     "zisk.commit_i32(i32)",
@@ -49,9 +47,6 @@ pub fn build(index: u32, import: &ImportName, ty: &WasmFuncType) -> Option<ir::F
             let state = precompile_operand(s, a[0], 32);
             let block = precompile_operand(s, a[1], 64);
             s.intrinsic(Intrinsic::Sha256f, &[state, block]);
-            s.b.ins().return_(&[]);
-        }),
-        (SPECTEST, field, _) if field.starts_with("print") => function(index, ty, |s, _| {
             s.b.ins().return_(&[]);
         }),
         _ => None,
