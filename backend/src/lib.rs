@@ -8,6 +8,7 @@
 mod callgraph;
 pub mod elf;
 mod error;
+mod forward_memory;
 mod hoist_bound;
 mod local_cse;
 pub mod isa;
