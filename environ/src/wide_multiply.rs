@@ -9,6 +9,9 @@
 //! → `()`: the wasm32 ABI of `__multi3(ret, a_lo, a_hi, b_lo, b_hi)`. Names beginning with
 //! `__` are reserved for the implementation in C and Rust, so a module that defines
 //! `__multi3` defines compiler-builtins' routine. A stripped module keeps the call.
+//!
+//! Measured (direct, same wasm): u256_modarith 52,701,623 → 27,895,607 steps and
+//! 5,271,368,323 → 2,749,085,252 VARIABLE; eth_block −0.5% steps (revm's U256 arithmetic).
 
 use cranelift_codegen::cursor::FuncCursor;
 use cranelift_codegen::ir::{self, InstBuilder, InstructionData, Opcode, Value};
