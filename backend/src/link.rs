@@ -11,7 +11,7 @@ use zisk_core::zisk_rom::DataSection64;
 use zisk_core::{ZiskRom, ROM_ADDR, ROM_ENTRY};
 use zisk_wasm_environ::memory_map::*;
 use zisk_wasm_environ::module::ModuleInfo;
-use zisk_wasm_environ::names::NS_WASM_FUNC;
+use zisk_wasm_environ::names::{runtime_symbol, DistinctSymbols, NS_WASM_FUNC};
 
 use crate::elf::Symbol;
 use crate::isa::emit::{Item, Labels};
@@ -181,18 +181,14 @@ pub fn link(
     }
 
     let mut sections: Vec<(String, Vec<Item>)> = vec![("entry".into(), entry)];
-    let mut symbol_names = vec!["zisk_wasm::entry".to_string()];
-    // Profiles key functions by name: a repeated one (monomorphizations that demangle
-    // alike) gets its occurrence number.
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut symbol_names = vec![runtime_symbol("entry")];
+    let mut distinct = DistinctSymbols::default();
     for f in functions {
         sections.push((f.name, f.items));
-        let n = seen.entry(f.symbol.clone()).or_insert(0);
-        *n += 1;
-        symbol_names.push(if *n == 1 { f.symbol } else { format!("{} #{n}", f.symbol) });
+        symbol_names.push(distinct.name(f.symbol));
     }
     sections.push(("trap stubs".into(), stubs));
-    symbol_names.push("zisk_wasm::traps".into());
+    symbol_names.push(runtime_symbol("traps"));
 
     // Addresses.
     let mut pc = ROM_ADDR;

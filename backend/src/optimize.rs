@@ -60,6 +60,7 @@ pub fn optimize(func: ir::Function, name: &str, mid_end: MidEnd) -> Result<ir::F
         passes.push(("local_cse", crate::local_cse::run));
     }
     passes.push(("widen_checks", crate::widen_checks::run));
+    passes.push(("forward_memory", crate::forward_memory::run));
     for (pass, run) in passes {
         run(&mut ctx.func);
         // Every pass of ours must leave valid IR; compile time is cheap next to a miscompile.

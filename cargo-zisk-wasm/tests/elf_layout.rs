@@ -1,6 +1,6 @@
 //! Our ELFs as independent readers see them (goblin; zisk-core's own ziskbin decoder),
 //! against ZisK's memory map: every loadable segment or data section inside ZisK's program
-//! ROM or RAM, code and the entry point in the ROM, and (direct route) a symbol table naming
+//! ROM or RAM, code and the entry point in the ROM, and (both routes) a symbol table naming
 //! the module's functions for ZisK's profiler. Anything else makes ziskemu's loader panic.
 
 use std::path::Path;
@@ -57,18 +57,33 @@ fn elfs_load_inside_zisks_windows_on_both_routes() {
     }
 }
 
-#[test]
-fn direct_elfs_name_their_functions() {
-    let direct = zisk_wasm_backend::compile(&corpus("profile_calls.wat"), &Default::default()).unwrap().elf;
-    let elf = Elf::parse(&direct).expect("an ELF");
-    let functions: Vec<(&str, u64)> = elf
+/// The ELF's function symbols, each in the program ROM; the module's functions among them.
+fn check_function_symbols(route: &str, bytes: &[u8]) {
+    let elf = Elf::parse(bytes).unwrap_or_else(|e| panic!("{route}: not an ELF: {e}"));
+    let functions: Vec<(&str, u64, u64)> = elf
         .syms
         .iter()
         .filter(|s| s.is_function())
-        .filter_map(|s| Some((elf.strtab.get_at(s.st_name)?, s.st_value)))
+        .filter_map(|s| Some((elf.strtab.get_at(s.st_name)?, s.st_value, s.st_size)))
         .collect();
-    for name in ["_start", "hot_loop", "fib", "fib_step", "square", "double"] {
-        let (_, addr) = functions.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("no symbol {name} in {functions:?}"));
-        assert!(*addr >= ROM_ADDR && *addr < ZISKLIB_ROM_ADDR, "{name} at {addr:#x}");
+    for (name, addr, size) in &functions {
+        assert!(*size > 0 && in_rom(*addr, *size), "{route}: {name} at {addr:#x}, {size} bytes");
+    }
+    for name in ["_start", "hot_loop", "fib", "fib_step", "square", "double", "import zisk.commit_i32", "zisk_wasm::entry"] {
+        assert!(functions.iter().any(|(n, ..)| *n == name), "{route}: no symbol {name} in {functions:?}");
+    }
+}
+
+#[test]
+fn elfs_name_their_functions_on_both_routes() {
+    let wasm = corpus("profile_calls.wat");
+    check_function_symbols("direct", &zisk_wasm_backend::compile(&wasm, &Default::default()).unwrap().elf);
+    let riscv = zisk_wasm_cl_riscv::compile(&wasm).unwrap();
+    check_function_symbols("cl-riscv", &riscv);
+    // cl-riscv: the symbols lie in the code's section.
+    let elf = Elf::parse(&riscv).unwrap();
+    for s in elf.syms.iter().filter(|s| s.is_function()) {
+        let section = &elf.section_headers[s.st_shndx];
+        assert!(section.is_executable() && section.sh_addr <= s.st_value && s.st_value + s.st_size <= section.sh_addr + section.sh_size, "{s:?} outside {section:?}");
     }
 }

@@ -18,7 +18,7 @@ use cranelift_codegen::{Context, FinalizedRelocTarget};
 use zisk_wasm_environ::memory_map::{STACK_LIMIT, STACK_TOP};
 use zisk_wasm_environ::driver::Invocation;
 use zisk_wasm_environ::entry::{self, Entry, EntryError};
-use zisk_wasm_environ::names::{resolve, DataSymbol, Hint, Intrinsic, Operands, NS_BUILTIN, NS_DATA, NS_DRIVER, NS_INTRINSIC, NS_WASM_FUNC};
+use zisk_wasm_environ::names::{function_symbol, resolve, runtime_symbol, DataSymbol, DistinctSymbols, Hint, Intrinsic, Operands, NS_BUILTIN, NS_DATA, NS_DRIVER, NS_INTRINSIC, NS_WASM_FUNC};
 use zisk_wasm_environ::{translate, EnvironError, ImportResolver, Options};
 
 const ROM_ADDR: u64 = 0x9000_0000;
@@ -154,8 +154,13 @@ fn compile_entry(wasm: &[u8], host: &dyn ImportResolver, driver: Option<&[Invoca
     let entry_len = 4 * (4 + usize::from(trap_at_start) + 2 * entry_calls.len() + 3);
     let mut addr = ROM_ADDR + entry_len as u64;
     let mut address: BTreeMap<(u32, u32), u64> = BTreeMap::new();
+    // The ELF's symbols, named as on the direct route.
+    let mut symbols = vec![elf::Symbol { name: runtime_symbol("entry"), addr: ROM_ADDR, size: entry_len as u64 }];
+    let mut distinct = DistinctSymbols::default();
     for (key, f) in &functions {
         address.insert(*key, addr);
+        let name = function_symbol(info, *key).unwrap_or_else(|| f.name.clone());
+        symbols.push(elf::Symbol { name: distinct.name(name), addr, size: f.code.len() as u64 });
         addr += f.code.len().next_multiple_of(4) as u64;
     }
     let mut text = Vec::new();
@@ -250,7 +255,7 @@ fn compile_entry(wasm: &[u8], host: &dyn ImportResolver, driver: Option<&[Invoca
         segments.push(elf::Segment { name: "GOT", addr: GOT_ADDR, data: got_data, flags: object::elf::PF_R });
     }
     segments.extend(ram.into_iter().map(|(addr, data)| elf::Segment { name: "initial RAM", addr, data, flags: object::elf::PF_R | object::elf::PF_W }));
-    Ok(elf::write(ROM_ADDR, &segments)?)
+    Ok(elf::write(ROM_ADDR, &segments, &symbols)?)
 }
 
 /// Cranelift's riscv64 backend keeps some constants inside the code (`auipc rd, 0; ld rd,

@@ -18,6 +18,7 @@ use cranelift_wasm::{
 
 use crate::builtins::Builtin;
 use crate::inline_bulk;
+use crate::wide_multiply;
 use crate::memory_map::*;
 use crate::module::{GlobalInit, ModuleInfo};
 use crate::names::{user_name, DataSymbol, NS_DATA, NS_WASM_FUNC};
@@ -205,6 +206,13 @@ impl FuncEnvironment for FuncEnv<'_> {
         let signature = func.import_signature(sig);
         let name = user_name(func, NS_WASM_FUNC, index.as_u32());
         Ok(func.import_function(ir::ExtFuncData { name, signature, colocated: true }))
+    }
+
+    fn translate_call(&mut self, builder: &mut FunctionBuilder, index: FuncIndex, callee: ir::FuncRef, args: &[Value]) -> WasmResult<ir::Inst> {
+        if wide_multiply::is_multi3(self.module, index) {
+            return Ok(wide_multiply::multiply_inline(&mut builder.cursor(), args, self.bounds_checks));
+        }
+        Ok(builder.ins().call(callee, args))
     }
 
     fn translate_call_indirect(

@@ -32,7 +32,7 @@ pub fn constant(pos: &FuncCursor, v: Value) -> Option<u64> {
 
 /// The absolute address of linear-memory range [`ptr`, `ptr` + `len`), trapping as WebAssembly
 /// requires when it does not fit in the current memory.
-fn checked_range(pos: &mut FuncCursor, ptr: Value, len: u64, checks: BoundsChecks) -> Value {
+pub(crate) fn checked_range(pos: &mut FuncCursor, ptr: Value, len: u64, checks: BoundsChecks) -> Value {
     let p = pos.ins().uextend(I64, ptr);
     if checks == BoundsChecks::Checked {
         let end = pos.ins().iadd_imm(p, len as i64);
@@ -91,7 +91,7 @@ fn pieces(len: u64) -> Vec<(u64, Type)> {
     out
 }
 
-fn flags() -> MemFlags {
+pub(crate) fn flags() -> MemFlags {
     // In bounds (checked above) but of unknown alignment.
     MemFlags::new().with_notrap()
 }

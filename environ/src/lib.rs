@@ -23,6 +23,7 @@ pub mod module;
 mod module_env;
 pub mod names;
 mod validate;
+mod wide_multiply;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

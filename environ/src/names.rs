@@ -1,7 +1,12 @@
 //! How generated CLIF names things outside the function: `ExternalName::User` namespaces.
 //! The back ends resolve these names when they link the program.
 
+use std::collections::HashMap;
+
 use cranelift_codegen::ir::{self, ExternalName, UserExternalName};
+use cranelift_wasm::FuncIndex;
+
+use crate::{Builtin, ModuleInfo};
 
 /// A WebAssembly function by index (imports first, as in the module's function index space).
 pub const NS_WASM_FUNC: u32 = 0;
@@ -40,6 +45,38 @@ impl DataSymbol {
             DataSymbol::Instance => crate::memory_map::INSTANCE_ADDR,
             DataSymbol::StackLimit => crate::memory_map::STACK_LIMIT,
         }
+    }
+}
+
+/// A routine of ours (not the module's) as symbol tables and profiles name it:
+/// `zisk_wasm::<name>`.
+pub fn runtime_symbol(name: &str) -> String {
+    format!("zisk_wasm::{name}")
+}
+
+/// The symbol-table name of the function `(namespace, index)` names, the same on both routes:
+/// a module function's [`ModuleInfo::symbol_name`], our routines' [`runtime_symbol`]. `None`
+/// for data and for indices that name nothing.
+pub fn function_symbol(info: &ModuleInfo, (namespace, index): (u32, u32)) -> Option<String> {
+    match namespace {
+        NS_WASM_FUNC if (index as usize) < info.functions.len() => Some(info.symbol_name(FuncIndex::from_u32(index))),
+        NS_BUILTIN => Builtin::from_index(index).map(|b| runtime_symbol(b.name())),
+        NS_INTRINSIC => Intrinsic::from_index(index).map(|i| runtime_symbol(i.name())),
+        NS_DRIVER => Some(runtime_symbol("driver")),
+        _ => None,
+    }
+}
+
+/// Profiles key functions by name: a name given again (monomorphizations that demangle
+/// alike) gets its occurrence number, `name #2`, `name #3`…
+#[derive(Debug, Default)]
+pub struct DistinctSymbols(HashMap<String, usize>);
+
+impl DistinctSymbols {
+    pub fn name(&mut self, symbol: String) -> String {
+        let n = self.0.entry(symbol.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 { symbol } else { format!("{symbol} #{n}") }
     }
 }
 
@@ -254,5 +291,23 @@ impl Intrinsic {
         let signature = func.import_signature(self.signature());
         let name = user_name(func, NS_INTRINSIC, self as u32);
         func.import_function(ir::ExtFuncData { name, signature, colocated: true })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols_of_our_routines_and_repeats() {
+        let info = ModuleInfo::default();
+        assert_eq!(function_symbol(&info, (NS_BUILTIN, Builtin::MemoryGrow as u32)).as_deref(), Some("zisk_wasm::memory_grow"));
+        assert_eq!(function_symbol(&info, (NS_INTRINSIC, Intrinsic::Exit as u32)).as_deref(), Some("zisk_wasm::exit"));
+        assert_eq!(function_symbol(&info, (NS_DRIVER, 0)).as_deref(), Some("zisk_wasm::driver"));
+        assert_eq!(function_symbol(&info, (NS_WASM_FUNC, 0)), None);
+        assert_eq!(function_symbol(&info, (NS_DATA, 0)), None);
+        let mut distinct = DistinctSymbols::default();
+        let names: Vec<String> = ["f", "g", "f", "f"].into_iter().map(|s| distinct.name(s.into())).collect();
+        assert_eq!(names, ["f", "g", "f #2", "f #3"]);
     }
 }

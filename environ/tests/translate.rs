@@ -106,3 +106,21 @@ fn instantiation_stops_at_the_first_segment_out_of_bounds() {
     let fits = wasm(r#"(module (memory 1) (table 1 funcref) (elem (i32.const 1)) (data (i32.const 0xffff) "\01") (data (i32.const 0x10000)) (func (export "_start")))"#);
     assert_eq!(instantiation(&translate_with_nothing(&fits).unwrap().info).trap, None);
 }
+
+#[test]
+fn multi3_calls_become_inline_wide_multiplies() {
+    let module = wasm(
+        r#"(module
+            (memory 1)
+            (func $__multi3 (param i32 i64 i64 i64 i64) unreachable)
+            (func $other (param i32 i64 i64 i64 i64) unreachable)
+            (func (export "_start") (param i64 i64)
+                (call $__multi3 (i32.const 0) (local.get 0) (i64.const 0) (local.get 1) (i64.const 0))
+                (call $other (i32.const 0) (local.get 0) (i64.const 0) (local.get 1) (i64.const 0))))"#,
+    );
+    let t = translate_with_nothing(&module).unwrap();
+    let start = t.info.exported_func("_start").unwrap();
+    let text = t.functions.iter().find(|f| f.index == start).unwrap().clif.display().to_string();
+    // `__multi3` is u0:0 and stays uncalled; `other` (u0:1), same type, keeps its call.
+    assert!(text.contains("umulhi") && !text.contains("call fn0(") && text.matches("call ").count() == 1, "{text}");
+}
