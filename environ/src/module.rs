@@ -122,16 +122,19 @@ impl ModuleInfo {
     /// The function's name in symbol tables and profiles: its name-section name, demangled
     /// (Rust's manglings; ZisK's tools demangle others themselves), else its export name,
     /// else `wasm[i]`; an import as `import module.field`.
+    /// A NUL inside a name (WebAssembly names may hold any character: names.wast has them)
+    /// is written `\0`, since ELF string tables end names at NUL.
     pub fn symbol_name(&self, func: FuncIndex) -> String {
         let decl = &self.functions[func.index()];
-        match (&decl.import, &decl.name) {
+        let name = match (&decl.import, &decl.name) {
             (Some(import), _) => format!("import {import}"),
             (None, Some(name)) => format!("{:#}", rustc_demangle::demangle(name)),
             (None, None) => match self.exports.iter().find(|(_, e)| matches!(e, Export::Func(f) if *f == func)) {
                 Some((name, _)) => name.clone(),
                 None => format!("wasm[{}]", func.index()),
             },
-        }
+        };
+        name.replace('\0', "\\0")
     }
 
     pub fn exported_func(&self, name: &str) -> Option<FuncIndex> {
