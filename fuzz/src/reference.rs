@@ -8,6 +8,8 @@ use zisk_wasm_backend::{Check, Expected, Invocation, Value};
 const FUEL: u32 = 1_000;
 /// Calls per exported function.
 const CALLS_PER_EXPORT: usize = 3;
+/// The most bytes linear memory can grow to on ZisK (our memory map's limit).
+const MEMORY_LIMIT: usize = (zisk_wasm_environ::memory_map::MAX_MEMORY_PAGES * zisk_wasm_environ::memory_map::WASM_PAGE_SIZE) as usize;
 
 /// splitmix64: a seed's byte stream (the same on every machine).
 fn bytes(seed: u64, len: usize) -> Vec<u8> {
@@ -147,8 +149,12 @@ impl Reference {
             .collect();
         let mut runs = Vec::new();
         for (n, (name, ty)) in exports.iter().enumerate() {
-            let mut store = wasmi::Store::new(&engine, ());
-            let instance = match <wasmi::Linker<()>>::new(&engine).instantiate_and_start(&mut store, &module) {
+            // `memory.grow` may fail (the spec leaves the limit to the host): the reference
+            // gets ZisK's, or a module growing past it diverges by design (seed 1289).
+            let limits = wasmi::StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build();
+            let mut store = wasmi::Store::new(&engine, limits);
+            store.limiter(|limits| limits);
+            let instance = match <wasmi::Linker<wasmi::StoreLimits>>::new(&engine).instantiate_and_start(&mut store, &module) {
                 Ok(i) => i,
                 Err(e) => match spec_message(&e) {
                     Some(trap) => return Ok(vec![Reference { start_trap: Some(trap), calls: vec![] }]),
@@ -160,7 +166,7 @@ impl Reference {
         Ok(runs)
     }
 
-    fn calls(store: &mut wasmi::Store<()>, instance: &wasmi::Instance, n: usize, name: &str, ty: &wasmi::FuncType, seed: u64) -> anyhow::Result<Reference> {
+    fn calls(store: &mut wasmi::Store<wasmi::StoreLimits>, instance: &wasmi::Instance, n: usize, name: &str, ty: &wasmi::FuncType, seed: u64) -> anyhow::Result<Reference> {
         let mut calls = Vec::new();
         let func = instance.get_func(&*store, name).expect("an exported function");
         {
