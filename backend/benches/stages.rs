@@ -161,7 +161,8 @@ fn stages(c: &mut Criterion) {
             b.iter_batched(|| stages::mid_end_input(&translated, &lowered).unwrap(), |input| stages::mid_end(input, &options).unwrap(), BatchSize::PerIteration)
         });
         group.measurement_time(budget(times.isel));
-        group.bench_function("isel", |b| b.iter(|| stages::isel(&lowered).unwrap()));
+        let optimized = stages::mid_end(stages::mid_end_input(&translated, &lowered).unwrap(), &options).unwrap();
+        group.bench_function("isel", |b| b.iter(|| stages::isel(&optimized).unwrap()));
         group.measurement_time(budget(times.regalloc));
         group.bench_function("regalloc", |b| b.iter(|| stages::regalloc(&translated, &lowered).unwrap()));
         let allocated = stages::regalloc(&translated, &lowered).unwrap();

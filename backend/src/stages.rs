@@ -118,7 +118,6 @@ fn internal(what: String) -> BackendError {
 
 struct LoweredFunction {
     names: Names,
-    optimized: ir::Function,
     vcode: VCode,
 }
 
@@ -154,7 +153,7 @@ pub fn lower(t: &Translated, options: &Options, times: &mut StageTimes) -> Resul
         times.mid_end += selected - start;
         times.isel += selected.elapsed();
         work.extend(direct_callees(&vcode));
-        functions.insert(key, LoweredFunction { names, optimized, vcode });
+        functions.insert(key, LoweredFunction { names, vcode });
     }
     Ok(Lowered { functions })
 }
@@ -171,9 +170,10 @@ pub fn mid_end(input: MidEndInput, options: &Options) -> Result<Vec<ir::Function
     input.0.into_iter().map(|(clif, name)| optimize::optimize(clif, &name, options.mid_end)).collect()
 }
 
-/// Instruction selection alone, again, on `lowered`'s optimized functions.
-pub fn isel(lowered: &Lowered) -> Result<Vec<VCode>, BackendError> {
-    lowered.functions.values().map(|f| isa::lower::lower_function(&f.optimized, &f.names.listing)).collect()
+/// Instruction selection alone, on the mid-end's output (`compile` keeps no optimized CLIF:
+/// each function's is dropped once selected).
+pub fn isel(optimized: &[ir::Function]) -> Result<Vec<VCode>, BackendError> {
+    optimized.iter().map(|f| isa::lower::lower_function(f, &f.name.to_string())).collect()
 }
 
 struct AllocatedFunction<'a> {
