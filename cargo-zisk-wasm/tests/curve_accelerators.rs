@@ -269,3 +269,134 @@ fn bn254_accelerators_agree_with_substrate_bn_on_every_route() {
     }
     check_routes("bn254_g1", &input, &expected);
 }
+
+mod pairing {
+    use bn::{AffineG2, Fq, Fq2, Fr, Group, G1, G2};
+
+    pub const PAIR: usize = 192;
+
+    /// A point on the twist outside its order-r subgroup (found by taking square roots of
+    /// x³ + 3/(9 + u) for random x until r·Q ≠ O), as x_i ‖ x_r ‖ y_i ‖ y_r.
+    pub const OUTSIDE_SUBGROUP: &str = "1b52e6b6ebcd1f5ec9c18070b6d13089633a50eee0f9e038eb8f624fb804d820261060457906159644f9794cdd933160d2d5844307f062cec7b317d94d1fe09f0718b339dccf29d80db8454fb0a09a7856c66f076d09468439098b63eea199f00999dc38a02cf5fffd0e3f9082d8118e5cce6346f8325599a067659b0ad31e45";
+
+    pub fn g2_bytes(point: G2) -> [u8; 128] {
+        let mut out = [0u8; 128];
+        if let Some(a) = AffineG2::from_jacobian(point) {
+            for (at, fq) in [(0, a.x().imaginary()), (32, a.x().real()), (64, a.y().imaginary()), (96, a.y().real())] {
+                fq.to_big_endian(&mut out[at..at + 32]).unwrap();
+            }
+        }
+        out
+    }
+
+    fn g2(bytes: &[u8]) -> Option<G2> {
+        let fq = |at: usize| Fq::from_slice(&bytes[at..at + 32]).ok();
+        let (x, y) = (Fq2::new(fq(32)?, fq(0)?), Fq2::new(fq(96)?, fq(64)?));
+        if x.is_zero() && y.is_zero() {
+            return Some(G2::zero());
+        }
+        AffineG2::new(x, y).ok().map(Into::into)
+    }
+
+    fn g1(bytes: &[u8]) -> Option<G1> {
+        let (x, y) = (Fq::from_slice(&bytes[..32]).ok()?, Fq::from_slice(&bytes[32..64]).ok()?);
+        if x.is_zero() && y.is_zero() {
+            return Some(G1::zero());
+        }
+        bn::AffineG1::new(x, y).ok().map(Into::into)
+    }
+
+    /// revm's ecPairing verdict (substrate-bn): `None` for an invalid point.
+    pub fn judge(pairs: &[u8]) -> Option<bool> {
+        let mut points = Vec::new();
+        for pair in pairs.chunks(PAIR) {
+            points.push((g1(&pair[..64])?, g2(&pair[64..])?));
+        }
+        Some(bn::pairing_batch(&points) == bn::Gt::one())
+    }
+
+    pub fn pair(p: G1, q: G2) -> Vec<u8> {
+        let mut out = super::bn254::encode(p).to_vec();
+        out.extend_from_slice(&g2_bytes(q));
+        out
+    }
+
+    pub fn scalar(bytes: [u8; 32]) -> Fr {
+        Fr::from_slice(&bytes).unwrap()
+    }
+}
+
+#[test]
+fn bn254_pairing_agrees_with_substrate_bn_on_every_route() {
+    use bn::{Group, G1, G2};
+    use pairing::{pair, scalar, PAIR};
+    const BN_P: [u8; 32] = hex32("30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47");
+    let mut rng = Random(0x5851_f42d_4c95_7f2d);
+    let mut cases: Vec<Vec<u8>> = Vec::new();
+    // e(a·G1, b·G2) · e(−ab·G1, G2) = 1, and with one factor changed ≠ 1.
+    for _ in 0..3 {
+        let (a, b) = (scalar(rng.bytes()), scalar(rng.bytes()));
+        let mut good = pair(G1::one() * a, G2::one() * b);
+        good.extend(pair(-(G1::one() * (a * b)), G2::one()));
+        cases.push(good.clone());
+        let mut bad = pair(G1::one() * a, G2::one() * b);
+        bad.extend(pair(-(G1::one() * (a * b)), G2::one() * scalar(rng.bytes())));
+        cases.push(bad);
+    }
+    // Four pairs (a Groth16 check's shape): e(a·G1, G2)·e(b·G1, G2)·e(c·G1, G2)·e(−(a+b+c)·G1, G2).
+    let (a, b, c) = (scalar(rng.bytes()), scalar(rng.bytes()), scalar(rng.bytes()));
+    let mut four = Vec::new();
+    for (p, q) in [(G1::one() * a, G2::one()), (G1::one(), G2::one() * b), (G1::one() * c, G2::one()), (-(G1::one() * (a + b + c)), G2::one())] {
+        four.extend(pair(p, q));
+    }
+    cases.push(four);
+    let base = cases[0].clone();
+    // No pairs; one pair alone (≠ 1); infinity on either side (contributes 1).
+    cases.push(Vec::new());
+    cases.push(pair(G1::one(), G2::one()));
+    cases.push(pair(G1::zero(), G2::one()));
+    cases.push(pair(G1::one(), G2::zero()));
+    cases.push(pair(G1::zero(), G2::zero()));
+    let mut with_zero = base.clone();
+    with_zero.extend(pair(G1::zero(), G2::one() * scalar(rng.bytes())));
+    cases.push(with_zero);
+    // Invalid points, each in the second pair of a valid check: a G1 coordinate = p, G1 off
+    // the curve, each G2 coordinate = p, G2 off the twist, G2 outside the subgroup, and (0, 1)
+    // on either side (not infinity, off the curve).
+    let patched = |at: usize, bytes: &[u8]| {
+        let mut c = base.clone();
+        c[PAIR + at..PAIR + at + bytes.len()].copy_from_slice(bytes);
+        c
+    };
+    cases.push(patched(0, &BN_P));
+    cases.push(patched(32, &BN_P));
+    let mut off = base[PAIR + 32..PAIR + 64].to_vec();
+    off[31] ^= 1;
+    cases.push(patched(32, &off));
+    for at in [64, 96, 128, 160] {
+        cases.push(patched(at, &BN_P));
+    }
+    let mut off = base[PAIR + 160..PAIR + 192].to_vec();
+    off[31] ^= 1;
+    cases.push(patched(160, &off));
+    let outside: Vec<u8> = (0..128).map(|i| u8::from_str_radix(&pairing::OUTSIDE_SUBGROUP[2 * i..2 * i + 2], 16).unwrap()).collect();
+    cases.push(patched(64, &outside));
+    let mut one = [0u8; 64];
+    one[63] = 1;
+    cases.push(patched(0, &one));
+    let mut g2_one = [0u8; 128];
+    g2_one[127] = 1;
+    cases.push(patched(64, &g2_one));
+    let mut input = Vec::new();
+    let mut expected = Vec::new();
+    for c in &cases {
+        input.push((c.len() / PAIR) as u8);
+        input.extend_from_slice(c);
+        expected.push(pairing::judge(c).map_or("none".to_string(), |v| u8::from(v).to_string()));
+    }
+    // The judge itself: the good checks verify, the bad ones do not, the point outside the
+    // subgroup is refused.
+    assert_eq!(&expected[..7], ["1", "0", "1", "0", "1", "0", "1"]);
+    assert_eq!(expected[expected.len() - 3], "none");
+    check_routes("bn254_pairing", &input, &expected);
+}

@@ -167,6 +167,19 @@ pub enum Intrinsic {
     DmaMemmove = 20,
     /// (dst: i64, count: i64): ZisK's DMA memset with the byte 0 (ziskos' `memset(p, 0, n)`).
     DmaFillZero = 21,
+    /// (f1: i64, f2: i64 absolute addresses, 8-aligned; real ‖ imaginary as 8 u64): ZisK's
+    /// bn254_complex_add precompile on Fp2 = Fp[u]/(u² + 1) of BN254's p, f1 = f1 + f2.
+    Bn254ComplexAdd = 22,
+    /// (f1: i64, f2: i64): bn254_complex_sub, f1 = f1 − f2, as [`Intrinsic::Bn254ComplexAdd`].
+    Bn254ComplexSub = 23,
+    /// (f1: i64, f2: i64): bn254_complex_mul, f1 = f1 · f2 (f1 and f2 may be the same).
+    Bn254ComplexMul = 24,
+    /// (): ziskos' hint for an inverse modulo BN254's p (after four parameter words; 4 result
+    /// words).
+    HintBn254FpInv = 25,
+    /// (): ziskos' hint for an inverse in BN254's Fp2 (after eight parameter words, real then
+    /// imaginary; 8 result words).
+    HintBn254Fp2Inv = 26,
 }
 
 /// A hint intrinsic: ZisK's free-input ops (`fcall_param`, `fcall`, `fcall_get`), whose
@@ -182,7 +195,7 @@ pub enum Hint {
 }
 
 impl Intrinsic {
-    pub const ALL: [Intrinsic; 17] = [
+    pub const ALL: [Intrinsic; 22] = [
         Intrinsic::Exit,
         Intrinsic::Keccakf,
         Intrinsic::Sha256f,
@@ -200,6 +213,11 @@ impl Intrinsic {
         Intrinsic::HintBigintDiv,
         Intrinsic::DmaMemmove,
         Intrinsic::DmaFillZero,
+        Intrinsic::Bn254ComplexAdd,
+        Intrinsic::Bn254ComplexSub,
+        Intrinsic::Bn254ComplexMul,
+        Intrinsic::HintBn254FpInv,
+        Intrinsic::HintBn254Fp2Inv,
     ];
 
     pub fn from_index(index: u32) -> Option<Intrinsic> {
@@ -218,6 +236,8 @@ impl Intrinsic {
             | Intrinsic::HintSecp256k1FnInv
             | Intrinsic::HintSecp256k1FpSqrt
             | Intrinsic::HintBigintDiv
+            | Intrinsic::HintBn254FpInv
+            | Intrinsic::HintBn254Fp2Inv
             | Intrinsic::HintGet => return None,
             Intrinsic::Keccakf => ("keccak", 0x800, One),
             Intrinsic::Arith256 => ("arith256", 0x801, One),
@@ -227,6 +247,9 @@ impl Intrinsic {
             Intrinsic::Sha256f => ("sha256", 0x805, Two),
             Intrinsic::Bn254CurveAdd => ("bn254_curve_add", 0x806, Two),
             Intrinsic::Bn254CurveDbl => ("bn254_curve_dbl", 0x807, One),
+            Intrinsic::Bn254ComplexAdd => ("bn254_complex_add", 0x808, Two),
+            Intrinsic::Bn254ComplexSub => ("bn254_complex_sub", 0x809, Two),
+            Intrinsic::Bn254ComplexMul => ("bn254_complex_mul", 0x80a, Two),
             Intrinsic::DmaMemmove => ("dma_memcpy", 0x813, Copy),
             Intrinsic::DmaFillZero => ("dma_xmemset", 0x816, FillZero),
         };
@@ -241,6 +264,8 @@ impl Intrinsic {
             Intrinsic::HintSecp256k1FnInv => Hint::Call { id: 2 },
             Intrinsic::HintSecp256k1FpSqrt => Hint::Call { id: 3 },
             Intrinsic::HintBigintDiv => Hint::Call { id: 22 },
+            Intrinsic::HintBn254FpInv => Hint::Call { id: 6 },
+            Intrinsic::HintBn254Fp2Inv => Hint::Call { id: 7 },
             Intrinsic::HintGet => Hint::Get,
             _ => return None,
         })
@@ -266,6 +291,11 @@ impl Intrinsic {
             Intrinsic::DmaFillZero => "dma_fill_zero",
             Intrinsic::Arith256 => "arith256",
             Intrinsic::HintBigintDiv => "hint_bigint_div",
+            Intrinsic::Bn254ComplexAdd => "bn254_complex_add",
+            Intrinsic::Bn254ComplexSub => "bn254_complex_sub",
+            Intrinsic::Bn254ComplexMul => "bn254_complex_mul",
+            Intrinsic::HintBn254FpInv => "hint_bn254_fp_inv",
+            Intrinsic::HintBn254Fp2Inv => "hint_bn254_fp2_inv",
         }
     }
 
@@ -275,9 +305,20 @@ impl Intrinsic {
             Intrinsic::Exit => &[ir::types::I32],
             Intrinsic::Keccakf | Intrinsic::Arith256 | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
             Intrinsic::HintParam1 | Intrinsic::HintParam4 => &[ir::types::I64],
-            Intrinsic::Sha256f | Intrinsic::Secp256k1Add | Intrinsic::Bn254CurveAdd | Intrinsic::DmaFillZero => &[ir::types::I64, ir::types::I64],
+            Intrinsic::Sha256f
+            | Intrinsic::Secp256k1Add
+            | Intrinsic::Bn254CurveAdd
+            | Intrinsic::Bn254ComplexAdd
+            | Intrinsic::Bn254ComplexSub
+            | Intrinsic::Bn254ComplexMul
+            | Intrinsic::DmaFillZero => &[ir::types::I64, ir::types::I64],
             Intrinsic::DmaMemmove => &[ir::types::I64, ir::types::I64, ir::types::I64],
-            Intrinsic::HintSecp256k1FnInv | Intrinsic::HintSecp256k1FpSqrt | Intrinsic::HintBigintDiv | Intrinsic::HintGet => &[],
+            Intrinsic::HintSecp256k1FnInv
+            | Intrinsic::HintSecp256k1FpSqrt
+            | Intrinsic::HintBigintDiv
+            | Intrinsic::HintBn254FpInv
+            | Intrinsic::HintBn254Fp2Inv
+            | Intrinsic::HintGet => &[],
         };
         sig.params.extend(params.iter().map(|&t| ir::AbiParam::new(t)));
         if self == Intrinsic::HintGet {

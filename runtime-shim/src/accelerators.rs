@@ -14,7 +14,7 @@ use zisk_wasm_environ::names::Intrinsic;
 use zisk_wasm_environ::{WasmFuncType, WasmValType};
 
 use crate::clif::{abs, function, guest, Shim};
-use crate::{bn254, modexp, secp256k1};
+use crate::{bn254, modexp, pairing, secp256k1};
 
 pub const MODULE: &str = "env";
 /// alloy-primitives' `native-keccak` declares `native_keccak256` in this import module (the
@@ -29,6 +29,7 @@ pub const PROVIDED: &[&str] = &[
     "env.zkvm_secp256k1_verify(i32 msg, i32 sig, i32 pubkey, i32 verified) -> i32",
     "env.zkvm_bn254_g1_add(i32 p1, i32 p2, i32 out) -> i32",
     "env.zkvm_bn254_g1_mul(i32 point, i32 scalar, i32 out) -> i32",
+    "env.zkvm_bn254_pairing(i32 pairs, i32 num_pairs, i32 verified) -> i32",
     "env.zkvm_modexp(i32 base, i32 base_len, i32 exp, i32 exp_len, i32 modulus, i32 mod_len, i32 out) -> i32",
 ];
 
@@ -73,6 +74,7 @@ pub fn build(index: u32, module: &str, field: &str, ty: &WasmFuncType) -> Option
         }
         ("zkvm_bn254_g1_add", [P, P, P], false) if status => function(index, ty, |s, a| bn254::g1_add(s, a[0], a[1], a[2])),
         ("zkvm_bn254_g1_mul", [P, P, P], false) if status => function(index, ty, |s, a| bn254::g1_mul(s, a[0], a[1], a[2])),
+        ("zkvm_bn254_pairing", [P, P, P], false) if status => function(index, ty, |s, a| pairing::pairing(s, a[0], a[1], a[2])),
         ("zkvm_modexp", [P, P, P, P, P, P, P], false) if status => function(index, ty, modexp::modexp),
         _ => None,
     }

@@ -27,6 +27,16 @@ pub fn secp256k1_verify(msg: &[u8; 32], sig: &[u8; 64], pubkey: &[u8; 64]) -> bo
     imp::secp256k1_verify(msg, sig, pubkey)
 }
 
+/// Whether ∏ e(Pᵢ, Qᵢ) = 1 on BN254 (Ethereum's ecPairing), by `zkvm_bn254_pairing`: `pairs`
+/// is whole 192-byte pairs, a G1 point (x ‖ y) then a G2 point (x_imaginary ‖ x_real ‖
+/// y_imaginary ‖ y_real), 32 big-endian bytes per coordinate, all zeros infinity; `None` if a
+/// point is not canonical, not on its curve, or (G2) not in the order-r subgroup. No pairs
+/// verify.
+pub fn bn254_pairing(pairs: &[u8]) -> Option<bool> {
+    assert_eq!(pairs.len() % 192, 0, "bn254_pairing takes whole 192-byte pairs");
+    imp::bn254_pairing(pairs)
+}
+
 /// p1 + p2 on BN254's G1 (Ethereum's ecAdd), by `zkvm_bn254_g1_add`: points x ‖ y, 32
 /// big-endian bytes each, (0, 0) infinity; `None` if an input is not a canonical curve point.
 pub fn bn254_g1_add(p1: &[u8; 64], p2: &[u8; 64]) -> Option<[u8; 64]> {
@@ -57,6 +67,7 @@ mod imp {
         fn zkvm_secp256k1_verify(msg: *const [u8; 32], sig: *const [u8; 64], pubkey: *const [u8; 64], verified: *mut bool) -> i32;
         fn zkvm_bn254_g1_add(p1: *const [u8; 64], p2: *const [u8; 64], out: *mut [u8; 64]) -> i32;
         fn zkvm_bn254_g1_mul(point: *const [u8; 64], scalar: *const [u8; 32], out: *mut [u8; 64]) -> i32;
+        fn zkvm_bn254_pairing(pairs: *const u8, num_pairs: usize, verified: *mut bool) -> i32;
         fn zkvm_modexp(base: *const u8, base_len: usize, exp: *const u8, exp_len: usize, modulus: *const u8, mod_len: usize, out: *mut u8) -> i32;
     }
 
@@ -104,6 +115,13 @@ mod imp {
         // SAFETY: the accelerator reads 64 and 32 bytes and writes the 64 of `out`.
         let status = unsafe { zkvm_bn254_g1_mul(point, scalar, &mut out) };
         (status == 0).then_some(out)
+    }
+
+    pub fn bn254_pairing(pairs: &[u8]) -> Option<bool> {
+        let mut verified = false;
+        // SAFETY: the accelerator reads the whole pairs and writes the verdict.
+        let status = unsafe { zkvm_bn254_pairing(pairs.as_ptr(), pairs.len() / 192, &mut verified) };
+        (status == 0).then_some(verified)
     }
 
     pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> alloc::vec::Vec<u8> {
@@ -185,6 +203,26 @@ mod imp {
 
     pub fn bn254_g1_mul(point: &[u8; 64], scalar: &[u8; 32]) -> Option<[u8; 64]> {
         Some(encode(g1(point)? * bn::Fr::from_slice(scalar).ok()?))
+    }
+
+    /// A G2 point from x_i ‖ x_r ‖ y_i ‖ y_r as revm's ecPairing reads it: all zeros is
+    /// infinity; substrate-bn checks the curve and the subgroup.
+    fn g2(bytes: &[u8]) -> Option<bn::G2> {
+        use bn::Group;
+        let fq = |at: usize| bn::Fq::from_slice(&bytes[at..at + 32]).ok();
+        let (x, y) = (bn::Fq2::new(fq(32)?, fq(0)?), bn::Fq2::new(fq(96)?, fq(64)?));
+        if x.is_zero() && y.is_zero() {
+            return Some(bn::G2::zero());
+        }
+        bn::AffineG2::new(x, y).ok().map(Into::into)
+    }
+
+    pub fn bn254_pairing(pairs: &[u8]) -> Option<bool> {
+        let mut points = Vec::new();
+        for pair in pairs.chunks(192) {
+            points.push((g1(pair[..64].try_into().unwrap())?, g2(&pair[64..])?));
+        }
+        Some(bn::pairing_batch(&points) == bn::Gt::one())
     }
 
     /// ziskos' rules: m = 0 gives 0 (num-bigint would divide by zero), 0^0 = 1 (mod m > 1).
