@@ -5,6 +5,7 @@
 //! regalloc2 (`isa::regalloc`), emits and links the code into a `ZiskRom` (`link`), and
 //! returns it with its ziskbin ELF and `.zisk` listing.
 
+mod bswap_idiom;
 mod callgraph;
 pub mod elf;
 mod error;

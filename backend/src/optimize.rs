@@ -13,8 +13,10 @@
 //! After legalization, conditional traps become single instructions again and the blocks they
 //! split are joined (`trap_blocks.rs`); then our own CSE over extended basic blocks runs (`local_cse.rs`): without
 //! GVN every checked memory access would recompute its index extension and reload the memory
-//! bound. Last, the bounds checks of one pointer in a straight-line run merge into its first
-//! (`widen_checks.rs`).
+//! bound. Then the bounds checks of one pointer in a straight-line run merge into its first
+//! (`widen_checks.rs`), loads take the values earlier stores and loads left
+//! (`forward_memory.rs`), and byte swaps spelled in shifts become one `bswap`
+//! (`bswap_idiom.rs`).
 
 use std::sync::OnceLock;
 
@@ -61,6 +63,7 @@ pub fn optimize(func: ir::Function, name: &str, mid_end: MidEnd) -> Result<ir::F
     }
     passes.push(("widen_checks", crate::widen_checks::run));
     passes.push(("forward_memory", crate::forward_memory::run));
+    passes.push(("bswap_idiom", crate::bswap_idiom::run));
     for (pass, run) in passes {
         run(&mut ctx.func);
         // Every pass of ours must leave valid IR; compile time is cheap next to a miscompile.

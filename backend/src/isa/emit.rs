@@ -355,7 +355,7 @@ impl Emitter<'_> {
                         self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Imm(exit)).then(Next::SetPc(0)));
                     }
                     code => {
-                        self.push(ZInst::new("eq_w", code, BSrc::Imm(0)).then(Next::Branch(Target::Rel(8), Target::Rel(4))));
+                        self.push(ZInst::new("eq_w", code, BSrc::Imm(0)).then(Next::Branch(Target::Rel(12), Target::Rel(4))));
                         self.push(ZInst::new("and", code, BSrc::Imm(0xffff_ffff)));
                         self.push(ZInst::new("halt", ASrc::C, BSrc::Imm(0)));
                         self.push(ZInst::new("copyb", ASrc::Imm(0), BSrc::Imm(exit)).then(Next::SetPc(0)));

@@ -106,6 +106,16 @@ pub fn lower(cx: &mut LowerCtx, inst: ir::Inst, opcode: Opcode) -> Result<(), Ba
             let dst = cx.def(result);
             cx.emit(MInst::Alu { op: "rev8", dst, a: Src::Imm(0), b });
         }
+        Opcode::Bswap if bits == 32 || bits == 16 => {
+            // The value's bytes end up at the top of the reversed register, whatever its
+            // upper bits held; the shift brings them down zero-extended.
+            let b = cx.src(args[0]);
+            let reversed = cx.new_vreg();
+            cx.emit(MInst::Alu { op: "rev8", dst: reversed, a: Src::Imm(0), b });
+            let dst = cx.def(result);
+            cx.emit(MInst::Alu { op: "srl", dst, a: Src::Reg(reversed), b: Src::Imm(64 - bits as u64) });
+            cx.mark_clean(result);
+        }
         Opcode::Udiv | Opcode::Urem | Opcode::Sdiv | Opcode::Srem => divide(cx, opcode, &args, result, bits),
         Opcode::Umulhi | Opcode::Smulhi => {
             let signed = opcode == Opcode::Smulhi;
