@@ -48,7 +48,7 @@ pub mod at {
     pub const CHECK: u64 = fp2(25);
     pub const INV: u64 = fp2(26);
     /// The pairing's own: slope, numerator, denominator, new x, line coefficients, the G1
-    /// point's −x/y and 1/y as Fp2 (imaginary 0), and its x, y.
+    /// point's x and y as Fp2 (imaginary 0).
     pub const LAMBDA: u64 = fp2(27);
     pub const NUM: u64 = fp2(28);
     pub const DEN: u64 = fp2(29);
@@ -57,17 +57,24 @@ pub mod at {
     pub const LINE3: u64 = fp2(32);
     pub const PX: u64 = fp2(33);
     pub const PY: u64 = fp2(34);
+    /// One pair's Miller-loop state, kept together (one DMA copy to or from its place in a
+    /// batch, [`PAIR_STATE`] bytes): −x_P/y_P and 1/y_P as Fp2, the G2 point Q (x ‖ y, Fp2
+    /// each), and the loop's multiple T of Q.
     pub const XP: u64 = fp2(35);
     pub const YP: u64 = fp2(36);
+    pub const Q: u64 = fp2(37);
+    pub const T: u64 = fp2(39);
+    pub const PAIR_STATE: u64 = 6 * FP2;
     /// A G1 point as x ‖ y (4 limbs each), for `ec`'s checks.
-    pub const G1: u64 = fp2(37);
-    /// G2 points (x ‖ y, Fp2 each): the input Q, the Miller loop's T, π(Q) or −π²(Q), and the
-    /// subgroup check's accumulator.
-    pub const Q: u64 = fp2(38);
-    pub const T: u64 = fp2(40);
+    pub const G1: u64 = fp2(41);
+    /// π(Q) or −π²(Q) in the Miller loop; the subgroup check's x·Q.
     pub const QF: u64 = fp2(42);
     pub const S: u64 = fp2(44);
-    const FP12_BASE: u64 = fp2(46);
+    /// The subgroup check's sides and ψ images.
+    pub const LHS: u64 = fp2(46);
+    pub const RHS: u64 = fp2(48);
+    pub const PSI: u64 = fp2(50);
+    const FP12_BASE: u64 = fp2(52);
     /// Fp12 slot `i`.
     pub const fn z(i: u64) -> u64 {
         FP12_BASE + FP12 * i
@@ -263,6 +270,48 @@ pub fn sqr12(s: &mut Shim, h: u64, f: u64) {
         },
         true,
     );
+}
+
+/// (re, im) ← (a0 + a1·t)² in Fp4 = Fp2[t]/(t² − ξ), t = w³: (a0² + ξa1², 2a0a1).
+fn fp4_square(s: &mut Shim, re: u64, im: u64, a0: u64, a1: u64) {
+    product2(s, re, a0, a0);
+    product2(s, at::T0, a1, a1);
+    mul2(s, at::T0, at::XI);
+    add2(s, re, at::T0);
+    product2(s, im, a0, a1);
+    add2(s, im, im);
+}
+
+/// a ← 3a − 2b (`minus`) or 3a + 2b, as (a ∓ b)·3 ± b.
+fn thrice_and_twice(s: &mut Shim, a: u64, b: u64, minus: bool) {
+    if minus {
+        sub2(s, a, b);
+        mul2(s, a, at::THREE);
+        add2(s, a, b);
+    } else {
+        add2(s, a, b);
+        mul2(s, a, at::THREE);
+        sub2(s, a, b);
+    }
+}
+
+/// h ← f² for f in the cyclotomic subgroup (f^(p⁴ − p² + 1) = 1: everything after the final
+/// exponentiation's easy part), h distinct from f: Granger and Scott's squaring. Over Fp4
+/// (t = w³), f = A0 + A1·w + A2·w² with Aᵢ = fᵢ + fᵢ₊₃·t, and
+/// f² = (3A0² − 2Ā0) + (3t·A2² + 2Ā1)·w + (3A1² − 2Ā2)·w², Ā the conjugate (t ↦ −t):
+/// 9 Fp2 products where a general squaring takes 21.
+pub fn cyclotomic_sqr12(s: &mut Shim, h: u64, f: u64) {
+    assert!(h != f);
+    let (f, h) = (|i| coef(f, i), |i| coef(h, i));
+    // A0² → (h0, h3), A1² → (h2, h5), A2² → (h4, h1) as (re, im).
+    fp4_square(s, h(0), h(3), f(0), f(3));
+    fp4_square(s, h(2), h(5), f(1), f(4));
+    fp4_square(s, h(4), h(1), f(2), f(5));
+    // t·A2² = (ξ·im, re).
+    mul2(s, h(1), at::XI);
+    for (i, minus) in [(0, true), (3, false), (2, true), (5, false), (1, false), (4, true)] {
+        thrice_and_twice(s, h(i), f(i), minus);
+    }
 }
 
 /// h ← f · (1 + g1·w + g3·w³) (h distinct from f), the pairing's line shape: 12 products.

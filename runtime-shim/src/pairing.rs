@@ -7,29 +7,29 @@
 //! ∏ e(Pᵢ, Qᵢ) = 1, and the status is `ZKVM_EOK`. A pair with an infinite point contributes 1;
 //! no pairs verify.
 //!
-//! The pairing is the optimal ate pairing, computed as ziskos and the reference model in the
-//! crate README's notes do: a Miller loop over 6x + 2 (x = 4965661367192848881) in affine
-//! coordinates on the twist, each slope's inverse from ziskos' Fp2 inverse hint (checked),
-//! lines scaled by 1/y_P (a factor in Fp, which the final exponentiation removes) so that
-//! each is 1 + ℓ₁·w + ℓ₃·w³; then the final exponentiation f^((p¹² − 1)/r), its hard part by
-//! the Fuentes-Castañeda–Knapp–Rodríguez-Henríquez chain (three exponentiations by x), which
-//! yields a fixed power of the pairing coprime to r: the same verdict. The subgroup check is
-//! r·Q = O by double-and-add.
+//! The pairing is the optimal ate pairing: a Miller loop over 6x + 2 (x = 4965661367192848881)
+//! in affine coordinates on the twist, up to 16 pairs sharing each squaring, each slope's
+//! inverse from ziskos' Fp2 inverse hint (checked), lines scaled by 1/y_P (a factor in Fp,
+//! which the final exponentiation removes) so that each is 1 + ℓ₁·w + ℓ₃·w³; then the final
+//! exponentiation f^((p¹² − 1)/r), its hard part by the Fuentes-Castañeda–Knapp–Rodríguez-
+//! Henríquez chain (three exponentiations by x, with cyclotomic squarings), which yields a
+//! fixed power of the pairing coprime to r: the same verdict. The subgroup check is ziskos'
+//! endomorphism criterion (see [`in_subgroup`]).
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I64, I8};
 use cranelift_codegen::ir::{InstBuilder, Value};
+use cranelift_frontend::Variable;
 
 use crate::bn254::CURVE;
 use crate::ec::{self, abs, either, fail_if, guest, read_be, ret, variable, when, Shim, ZKVM_EFAIL, ZKVM_EOK};
 use crate::fp12::*;
+use zisk_wasm_environ::builtins::memmove;
 
 /// The bits of 6x + 2 below its top one (bit 64).
 const LOOP_LOW: u64 = 0x9D79_7039_BE76_3BA8;
 /// x, whose top bit is bit 62.
 const X: u64 = 0x44E9_92B4_4A69_09F1;
-/// BN254's group order r.
-const R: ec::U256 = [0x43E1_F593_F000_0001, 0x2833_E848_79B9_7091, 0xB850_45B6_8181_585D, 0x3064_4E72_E131_A029];
 
 const PAIR: i64 = 192;
 
@@ -93,157 +93,217 @@ fn is_zero2(s: &mut Shim, a: u64) -> Value {
     equal2(s, a, at::ZERO)
 }
 
-/// Whether the finite G2 point at Q (on the twist) has order r: r·Q = O, by double-and-add
-/// with every exceptional case branched (a point outside the subgroup may meet them).
-fn in_subgroup(s: &mut Shim) -> Value {
-    copy(s, at::S, at::Q, 2 * FP2);
-    let infinite = variable(s, 0, 0);
-    let bits = s.b.ins().iconst(I64, 253);
-    s.for_each(bits, |s, j| {
-        // Doubling: O stays O, y = 0 gives O.
-        let inf = s.b.use_var(infinite);
-        let finite = s.b.ins().icmp_imm(IntCC::Equal, inf, 0);
-        when(s, finite, |s| {
-            let vertical = is_zero2(s, y(at::S));
-            either(
-                s,
-                vertical,
-                |s| {
-                    let one = s.b.ins().iconst(I64, 1);
-                    s.b.def_var(infinite, one);
-                },
-                |s| {
-                    tangent(s, at::S);
-                    step(s, at::S, x(at::S));
-                },
-            );
+/// `point` ← ψ(point) = (x̄·γ₁₂, ȳ·γ₁₃), the twist's Frobenius endomorphism (untwist,
+/// p-power, twist).
+fn psi(s: &mut Shim, point: u64) {
+    conj2(s, x(point));
+    conj2(s, y(point));
+    mul2(s, x(point), gamma(1, 2));
+    mul2(s, y(point), gamma(1, 3));
+}
+
+/// Sets the i64 variable `var` to `value`.
+fn set_var(s: &mut Shim, var: Variable, value: i64) {
+    let v = s.b.ins().iconst(I64, value);
+    s.b.def_var(var, v);
+}
+
+/// The point at `dst` ← 2·itself, with `inf` (an i64 variable) saying whether it is O:
+/// O stays O, and y = 0 gives O.
+fn double_point(s: &mut Shim, dst: u64, inf: Variable) {
+    let is_inf = s.b.use_var(inf);
+    let finite = s.b.ins().icmp_imm(IntCC::Equal, is_inf, 0);
+    when(s, finite, |s| {
+        let vertical = is_zero2(s, y(dst));
+        either(s, vertical, |s| set_var(s, inf, 1), |s| {
+            tangent(s, dst);
+            step(s, dst, x(dst));
         });
-        // Bit 252 − j of r.
-        let top = s.b.ins().iconst(I64, 252);
-        let i = s.b.ins().isub(top, j);
-        let bit = bit_of(s, R, i);
-        when(s, bit, |s| add_q(s, infinite));
     });
-    s.b.use_var(infinite)
 }
 
-/// S ← S + Q, with `infinite` (an i64 variable) saying whether S is O.
-fn add_q(s: &mut Shim, infinite: cranelift_frontend::Variable) {
-    let inf = s.b.use_var(infinite);
-    either(
-        s,
-        inf,
-        |s| {
-            copy(s, at::S, at::Q, 2 * FP2);
-            let zero = s.b.ins().iconst(I64, 0);
-            s.b.def_var(infinite, zero);
-        },
-        |s| {
-            let same_x = equal2(s, x(at::S), x(at::Q));
-            either(
-                s,
-                same_x,
-                |s| {
-                    // S = Q doubles (y ≠ 0 there: y = 0 would make S = −S = Q); S = −Q cancels.
-                    let same_y = equal2(s, y(at::S), y(at::Q));
-                    let zero_y = is_zero2(s, y(at::S));
-                    let not_zero = s.b.ins().icmp_imm(IntCC::Equal, zero_y, 0);
-                    let double = s.b.ins().band(same_y, not_zero);
-                    either(
-                        s,
-                        double,
-                        |s| {
-                            tangent(s, at::S);
-                            step(s, at::S, x(at::S));
-                        },
-                        |s| {
-                            let one = s.b.ins().iconst(I64, 1);
-                            s.b.def_var(infinite, one);
-                        },
-                    );
-                },
-                |s| {
-                    chord(s, at::S, at::Q);
-                    step(s, at::S, x(at::Q));
-                },
-            );
-        },
-    );
+/// The point at `dst` ← itself + the point at `src`, with `dst_inf` (an i64 variable) and
+/// `src_inf` (an i64 value) saying which is O; every exceptional case is branched (points
+/// outside the subgroup may meet them).
+fn add_point(s: &mut Shim, dst: u64, dst_inf: Variable, src: u64, src_inf: Value) {
+    let src_finite = s.b.ins().icmp_imm(IntCC::Equal, src_inf, 0);
+    when(s, src_finite, |s| {
+        let inf = s.b.use_var(dst_inf);
+        either(
+            s,
+            inf,
+            |s| {
+                copy(s, dst, src, 2 * FP2);
+                set_var(s, dst_inf, 0);
+            },
+            |s| {
+                let same_x = equal2(s, x(dst), x(src));
+                either(
+                    s,
+                    same_x,
+                    |s| {
+                        // dst = src doubles, dst = −src cancels (and y = 0 is both: O).
+                        let same_y = equal2(s, y(dst), y(src));
+                        either(s, same_y, |s| double_point(s, dst, dst_inf), |s| set_var(s, dst_inf, 1));
+                    },
+                    |s| {
+                        chord(s, dst, src);
+                        step(s, dst, x(src));
+                    },
+                );
+            },
+        );
+    });
 }
 
-/// Bit `i` (an i64 below 256) of the constant `value`, as an i8 (nonzero if set).
-fn bit_of(s: &mut Shim, value: ec::U256, i: Value) -> Value {
-    let word = s.b.ins().ushr_imm(i, 6);
-    let shift = s.b.ins().band_imm(i, 63);
-    // Select the limb without memory: four constants, three selects.
-    let mut limb = s.b.ins().iconst(I64, value[0] as i64);
-    for k in 1..4 {
-        let candidate = s.b.ins().iconst(I64, value[k] as i64);
-        let here = s.b.ins().icmp_imm(IntCC::Equal, word, k as i64);
-        limb = s.b.ins().select(here, candidate, limb);
+/// Whether the finite G2 point at Q (on the twist) has order r, by the criterion ziskos uses
+/// (El Housni, Guillevic and Piellard, eprint 2022/348, for BN curves):
+/// (x + 1)·Q + ψ(x·Q) + ψ²(x·Q) = ψ³(2x·Q). Four times cheaper than r·Q = O: x has 63 bits.
+fn in_subgroup(s: &mut Shim) -> Value {
+    // S = x·Q, left to right (its top bit is Q itself).
+    copy(s, at::S, at::Q, 2 * FP2);
+    let s_inf = variable(s, 0, 0);
+    let bits = s.b.ins().iconst(I64, 62);
+    s.for_each(bits, |s, j| {
+        double_point(s, at::S, s_inf);
+        let top = s.b.ins().iconst(I64, 61);
+        let i = s.b.ins().isub(top, j);
+        let bit = bit_of_word(s, X, i);
+        let finite = s.b.ins().iconst(I64, 0);
+        when(s, bit, |s| add_point(s, at::S, s_inf, at::Q, finite));
+    });
+    // Left: Q + S + ψ(S) + ψ²(S).
+    copy(s, at::LHS, at::Q, 2 * FP2);
+    let lhs_inf = variable(s, 2, 0);
+    let xq_inf = s.b.use_var(s_inf);
+    add_point(s, at::LHS, lhs_inf, at::S, xq_inf);
+    copy(s, at::PSI, at::S, 2 * FP2);
+    for _ in 0..2 {
+        psi(s, at::PSI);
+        add_point(s, at::LHS, lhs_inf, at::PSI, xq_inf);
     }
-    let bit = s.b.ins().ushr(limb, shift);
+    // Right: ψ³(2·S).
+    copy(s, at::RHS, at::S, 2 * FP2);
+    let rhs_inf = variable(s, 3, 0);
+    s.b.def_var(rhs_inf, xq_inf);
+    double_point(s, at::RHS, rhs_inf);
+    for _ in 0..3 {
+        psi(s, at::RHS);
+    }
+    // Equal: both O, or both finite at the same coordinates.
+    let (lhs_inf, rhs_inf) = (s.b.use_var(lhs_inf), s.b.use_var(rhs_inf));
+    let both_inf = s.b.ins().band(lhs_inf, rhs_inf);
+    let either_inf = s.b.ins().bor(lhs_inf, rhs_inf);
+    let neither = s.b.ins().icmp_imm(IntCC::Equal, either_inf, 0);
+    let (lhs, rhs) = (abs(s, at::LHS), abs(s, at::RHS));
+    let same = ec::equal(s, lhs, rhs, 16);
+    let finite_same = s.b.ins().band(neither, same);
+    let both_inf = s.b.ins().icmp_imm(IntCC::NotEqual, both_inf, 0);
+    s.b.ins().bor(both_inf, finite_same)
+}
+
+/// Bit `i` (an i64 below 64) of the constant `word`, as an i8 (nonzero if set).
+fn bit_of_word(s: &mut Shim, word: u64, i: Value) -> Value {
+    let word = s.b.ins().iconst(I64, word as i64);
+    let bit = s.b.ins().ushr(word, i);
     let bit = s.b.ins().band_imm(bit, 1);
     s.b.ins().ireduce(I8, bit)
 }
 
-/// Bit `i` (an i64 below 64) of the constant `word`, as an i8.
-fn bit_of_word(s: &mut Shim, word: u64, i: Value) -> Value {
-    bit_of(s, [word, 0, 0, 0], i)
+/// Pairs whose Miller loops share their squarings, their states side by side in Fp12 slots
+/// 3 to 18 (free until the final exponentiation).
+const BATCH: i64 = 16;
+const _: () = assert!(BATCH as u64 * at::PAIR_STATE <= 16 * FP12);
+
+/// The address of batch state `k` (an i64).
+fn state_at(s: &mut Shim, k: Value) -> Value {
+    let offset = s.b.ins().imul_imm(k, at::PAIR_STATE as i64);
+    s.b.ins().iadd_imm(offset, at::z(3) as i64)
 }
 
-/// f (slot F) ← the Miller loop of the pair (P, Q) in PX, PY and Q, both finite; H is its
-/// temporary.
-fn miller_loop(s: &mut Shim, f: u64, h: u64) {
-    // −x_P/y_P and 1/y_P, as Fp2 with imaginary part 0.
+/// Makes the pair just read (PX, PY and Q, both finite) batch state `k`: −x_P/y_P and 1/y_P
+/// (as Fp2 with imaginary part 0), Q, and T = Q.
+fn prepare(s: &mut Shim, k: Value) {
     inverse2(s, at::YP, at::PY);
     product2(s, at::XP, at::PX, at::MINUS_ONE);
     mul2(s, at::XP, at::YP);
     copy(s, at::T, at::Q, 2 * FP2);
+    let (to, from, len) = (state_at(s, k), abs(s, at::XP), abs(s, at::PAIR_STATE));
+    memmove(&mut s.b, to, from, len, 1);
+}
+
+/// Batch state `k` into XP..T.
+fn load_state(s: &mut Shim, k: Value) {
+    let (to, from, len) = (abs(s, at::XP), state_at(s, k), abs(s, at::PAIR_STATE));
+    memmove(&mut s.b, to, from, len, 1);
+}
+
+/// T back into batch state `k`.
+fn store_t(s: &mut Shim, k: Value) {
+    let base = state_at(s, k);
+    let to = s.b.ins().iadd_imm(base, (at::T - at::XP) as i64);
+    let (from, len) = (abs(s, at::T), abs(s, 2 * FP2));
+    memmove(&mut s.b, to, from, len, 1);
+}
+
+/// f ← f · the line just computed (through H, `h`).
+fn multiply_line(s: &mut Shim, f: u64, h: u64) {
+    line_mul12(s, h, f, at::LINE1, at::LINE3);
+    copy12(s, f, h);
+}
+
+/// f ← the product of the Miller loops of the `m` (an i64, at least 1) pairs in the batch,
+/// one squaring per bit for all of them; H is its temporary.
+fn miller_loop(s: &mut Shim, f: u64, h: u64, m: Value) {
     one12(s, f);
     let bits = s.b.ins().iconst(I64, 64);
     s.for_each(bits, |s, j| {
         sqr12(s, h, f);
-        tangent(s, at::T);
-        line(s, at::T);
-        step(s, at::T, x(at::T));
-        line_mul12(s, f, h, at::LINE1, at::LINE3);
+        copy12(s, f, h);
         let top = s.b.ins().iconst(I64, 63);
         let i = s.b.ins().isub(top, j);
         let bit = bit_of_word(s, LOOP_LOW, i);
-        when(s, bit, |s| {
-            chord(s, at::T, at::Q);
+        s.for_each(m, |s, k| {
+            load_state(s, k);
+            tangent(s, at::T);
             line(s, at::T);
-            step(s, at::T, x(at::Q));
-            line_mul12(s, h, f, at::LINE1, at::LINE3);
-            copy12(s, f, h);
+            step(s, at::T, x(at::T));
+            multiply_line(s, f, h);
+            when(s, bit, |s| {
+                chord(s, at::T, at::Q);
+                line(s, at::T);
+                step(s, at::T, x(at::Q));
+                multiply_line(s, f, h);
+            });
+            store_t(s, k);
         });
     });
-    // The lines through π(Q) = (x̄·γ₁₂, ȳ·γ₁₃) and −π²(Q) = (x·γ₂₂, −y·γ₂₃).
-    copy(s, at::QF, at::Q, 2 * FP2);
-    conj2(s, x(at::QF));
-    conj2(s, y(at::QF));
-    mul2(s, x(at::QF), gamma(1, 2));
-    mul2(s, y(at::QF), gamma(1, 3));
-    chord(s, at::T, at::QF);
-    line(s, at::T);
-    step(s, at::T, x(at::QF));
-    line_mul12(s, h, f, at::LINE1, at::LINE3);
-    copy(s, at::QF, at::Q, 2 * FP2);
-    mul2(s, x(at::QF), gamma(2, 2));
-    mul2(s, y(at::QF), gamma(2, 3));
-    mul2(s, y(at::QF), at::MINUS_ONE);
-    chord(s, at::T, at::QF);
-    line(s, at::T);
-    line_mul12(s, f, h, at::LINE1, at::LINE3);
+    // The lines through π(Q) = ψ(Q) and −π²(Q) = (x·γ₂₂, −y·γ₂₃).
+    s.for_each(m, |s, k| {
+        load_state(s, k);
+        copy(s, at::QF, at::Q, 2 * FP2);
+        psi(s, at::QF);
+        chord(s, at::T, at::QF);
+        line(s, at::T);
+        step(s, at::T, x(at::QF));
+        multiply_line(s, f, h);
+        copy(s, at::QF, at::Q, 2 * FP2);
+        mul2(s, x(at::QF), gamma(2, 2));
+        mul2(s, y(at::QF), gamma(2, 3));
+        mul2(s, y(at::QF), at::MINUS_ONE);
+        chord(s, at::T, at::QF);
+        line(s, at::T);
+        multiply_line(s, f, h);
+    });
 }
 
-/// dst ← base^x (dst, base and `tmp` distinct), left to right over x's 63 bits.
+/// dst ← base^x for a cyclotomic `base` (dst, base and `tmp` distinct), left to right over
+/// x's 63 bits.
 fn exp_by_x(s: &mut Shim, dst: u64, base: u64, tmp: u64) {
     copy12(s, dst, base);
     let bits = s.b.ins().iconst(I64, 62);
     s.for_each(bits, |s, j| {
-        sqr12(s, tmp, dst);
+        cyclotomic_sqr12(s, tmp, dst);
         let top = s.b.ins().iconst(I64, 61);
         let i = s.b.ins().isub(top, j);
         let bit = bit_of_word(s, X, i);
@@ -268,12 +328,12 @@ fn final_exponentiation(s: &mut Shim) -> u64 {
     let (y0, y1, y2, y3, y4, y5, y6) = (z(6), z(7), z(8), z(9), z(10), z(11), z(12));
     exp_by_x(s, y0, r, tmp);
     conj12(s, y0);
-    sqr12(s, y1, y0);
-    sqr12(s, y2, y1);
+    cyclotomic_sqr12(s, y1, y0);
+    cyclotomic_sqr12(s, y2, y1);
     mul12(s, y3, y2, y1);
     exp_by_x(s, y4, y3, tmp);
     conj12(s, y4);
-    sqr12(s, y5, y4);
+    cyclotomic_sqr12(s, y5, y4);
     // y6 = conj(conj(y5^x)): the two conjugations cancel.
     exp_by_x(s, y6, y5, tmp);
     conj12(s, y3);
@@ -332,8 +392,8 @@ fn read_pair(s: &mut Shim, pair: Value) -> Value {
         let on = equal2(s, at::NUM, at::DEN);
         let off = s.b.ins().icmp_imm(IntCC::Equal, on, 0);
         fail_if(s, off, |_| {}, ZKVM_EFAIL);
-        let escapes = in_subgroup(s);
-        let outside = s.b.ins().icmp_imm(IntCC::Equal, escapes, 0);
+        let inside = in_subgroup(s);
+        let outside = s.b.ins().icmp_imm(IntCC::Equal, inside, 0);
         fail_if(s, outside, |_| {}, ZKVM_EFAIL);
     });
     // PX = (x, 0), PY = (y, 0) for the Miller loop.
@@ -358,22 +418,55 @@ pub fn pairing(s: &mut Shim, pairs: Value, num_pairs: Value, verified: Value) {
     ec::constants(s, &CURVE);
     constants(s);
     let z = at::z;
-    // Slot 0 accumulates the Miller loops' product; `used` says whether any pair counted.
+    // Slot 0 accumulates the Miller loops' product, a batch of up to BATCH finite pairs at a
+    // time; `used` says whether any pair counted.
     one12(s, z(0));
     let used = variable(s, 1, 0);
-    s.for_each(n, |s, i| {
-        let offset = s.b.ins().imul_imm(i, PAIR);
-        let pair = s.b.ins().iadd(pairs, offset);
-        let infinite = read_pair(s, pair);
-        let finite = s.b.ins().icmp_imm(IntCC::Equal, infinite, 0);
-        when(s, finite, |s| {
-            miller_loop(s, z(1), z(2));
-            mul12(s, z(2), z(0), z(1));
-            copy12(s, z(0), z(2));
-            let one = s.b.ins().iconst(I64, 1);
-            s.b.def_var(used, one);
-        });
+    let next = variable(s, 4, 0);
+    let count = variable(s, 5, 0);
+    let (batch, fill, read, filled, all_done) = (s.b.create_block(), s.b.create_block(), s.b.create_block(), s.b.create_block(), s.b.create_block());
+    s.b.ins().jump(batch, &[]);
+    // batch: another one while pairs are left.
+    s.b.switch_to_block(batch);
+    let i = s.b.use_var(next);
+    let left = s.b.ins().icmp(IntCC::UnsignedLessThan, i, n);
+    set_var(s, count, 0);
+    s.b.ins().brif(left, fill, &[], all_done, &[]);
+    // fill: read pairs until the batch is full or none is left.
+    s.b.switch_to_block(fill);
+    let (i, c) = (s.b.use_var(next), s.b.use_var(count));
+    let left = s.b.ins().icmp(IntCC::UnsignedLessThan, i, n);
+    let room = s.b.ins().icmp_imm(IntCC::SignedLessThan, c, BATCH);
+    let go = s.b.ins().band(left, room);
+    s.b.ins().brif(go, read, &[], filled, &[]);
+    s.b.switch_to_block(read);
+    let i = s.b.use_var(next);
+    let offset = s.b.ins().imul_imm(i, PAIR);
+    let pair = s.b.ins().iadd(pairs, offset);
+    let infinite = read_pair(s, pair);
+    let finite = s.b.ins().icmp_imm(IntCC::Equal, infinite, 0);
+    when(s, finite, |s| {
+        let c = s.b.use_var(count);
+        prepare(s, c);
+        let c = s.b.ins().iadd_imm(c, 1);
+        s.b.def_var(count, c);
+        set_var(s, used, 1);
     });
+    let i = s.b.use_var(next);
+    let i = s.b.ins().iadd_imm(i, 1);
+    s.b.def_var(next, i);
+    s.b.ins().jump(fill, &[]);
+    // filled: the batch's Miller loops into slot 0.
+    s.b.switch_to_block(filled);
+    let m = s.b.use_var(count);
+    let some = s.b.ins().icmp_imm(IntCC::NotEqual, m, 0);
+    when(s, some, |s| {
+        miller_loop(s, z(1), z(2), m);
+        mul12(s, z(2), z(0), z(1));
+        copy12(s, z(0), z(2));
+    });
+    s.b.ins().jump(batch, &[]);
+    s.b.switch_to_block(all_done);
     let any = s.b.use_var(used);
     let (compute, done) = (s.b.create_block(), s.b.create_block());
     s.b.append_block_param(done, I8);
