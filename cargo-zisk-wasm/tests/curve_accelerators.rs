@@ -423,3 +423,61 @@ fn bn254_pairing_agrees_with_substrate_bn_on_every_route() {
     assert_eq!(expected[expected.len() - 3], "none");
     check_routes("bn254_pairing", &input, &expected);
 }
+
+#[test]
+fn secp256r1_verify_accepts_exactly_the_valid_signatures_on_every_route() {
+    use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ff::{BigInteger, Field, PrimeField};
+    use ark_secp256r1::{Affine, Fr};
+    const N: [u8; 32] = hex32("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+    const P: [u8; 32] = hex32("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
+    let be = |x: Fr| -> [u8; 32] { x.into_bigint().to_bytes_be().try_into().unwrap() };
+    let point = |p: Affine| -> [u8; 64] {
+        let (x, y) = p.xy().unwrap();
+        let mut out = [0u8; 64];
+        out[..32].copy_from_slice(&x.into_bigint().to_bytes_be());
+        out[32..].copy_from_slice(&y.into_bigint().to_bytes_be());
+        out
+    };
+    let mut rng = Random(0x6a09_e667_f3bc_c908);
+    let mut random_scalar = || Fr::from_be_bytes_mod_order(&rng.bytes());
+    // (msg, sig, pubkey, verdict): signatures made here, then changed.
+    let mut cases: Vec<([u8; 32], [u8; 64], [u8; 64], bool)> = Vec::new();
+    let mut valid = Vec::new();
+    for _ in 0..6 {
+        let (d, k, msg) = (random_scalar(), random_scalar(), random_scalar());
+        let key = (Affine::generator() * d).into_affine();
+        let (rx, _) = (Affine::generator() * k).into_affine().xy().unwrap();
+        let r = Fr::from_be_bytes_mod_order(&rx.into_bigint().to_bytes_be());
+        let s = k.inverse().unwrap() * (msg + r * d);
+        valid.push((be(msg), join(&be(r), &be(s)), point(key), s));
+    }
+    for &(msg, sig, key, s) in &valid {
+        cases.push((msg, sig, key, true));
+        // High s: (r, n − s) verifies too.
+        cases.push((msg, join(&sig[..32], &be(-s)), key, true));
+    }
+    let (msg, sig, key, _) = valid[0];
+    let mut other = msg;
+    other[31] ^= 1;
+    cases.push((other, sig, key, false));
+    cases.push((msg, sig, valid[1].2, false));
+    let (r, s) = (&sig[..32], &sig[32..]);
+    for bad in [join(&[0; 32], s), join(r, &[0; 32]), join(&N, s), join(r, &N), join(&[0xff; 32], &[0xff; 32])] {
+        cases.push((msg, bad, key, false));
+    }
+    let mut off = key;
+    off[63] ^= 1;
+    for bad in [[0u8; 64], join(&P, &key[32..]), off] {
+        cases.push((msg, sig, bad, false));
+    }
+    let mut input = Vec::new();
+    let mut expected = Vec::new();
+    for (msg, sig, key, verdict) in &cases {
+        input.extend_from_slice(msg);
+        input.extend_from_slice(sig);
+        input.extend_from_slice(key);
+        expected.push(u8::from(*verdict).to_string());
+    }
+    check_routes("p256_verify", &input, &expected);
+}

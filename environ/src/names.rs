@@ -180,6 +180,13 @@ pub enum Intrinsic {
     /// (): ziskos' hint for an inverse in BN254's Fp2 (after eight parameter words, real then
     /// imaginary; 8 result words).
     HintBn254Fp2Inv = 26,
+    /// (p1: i64, p2: i64): ZisK's secp256r1_add precompile (NIST P-256), as
+    /// [`Intrinsic::Secp256k1Add`].
+    Secp256r1Add = 27,
+    /// (p: i64): ZisK's secp256r1_dbl precompile, as [`Intrinsic::Secp256k1Dbl`].
+    Secp256r1Dbl = 28,
+    /// (): ziskos' hint for an inverse modulo secp256r1's group order (4 result words).
+    HintSecp256r1FnInv = 29,
 }
 
 /// A hint intrinsic: ZisK's free-input ops (`fcall_param`, `fcall`, `fcall_get`), whose
@@ -195,7 +202,7 @@ pub enum Hint {
 }
 
 impl Intrinsic {
-    pub const ALL: [Intrinsic; 22] = [
+    pub const ALL: [Intrinsic; 25] = [
         Intrinsic::Exit,
         Intrinsic::Keccakf,
         Intrinsic::Sha256f,
@@ -218,6 +225,9 @@ impl Intrinsic {
         Intrinsic::Bn254ComplexMul,
         Intrinsic::HintBn254FpInv,
         Intrinsic::HintBn254Fp2Inv,
+        Intrinsic::Secp256r1Add,
+        Intrinsic::Secp256r1Dbl,
+        Intrinsic::HintSecp256r1FnInv,
     ];
 
     pub fn from_index(index: u32) -> Option<Intrinsic> {
@@ -238,6 +248,7 @@ impl Intrinsic {
             | Intrinsic::HintBigintDiv
             | Intrinsic::HintBn254FpInv
             | Intrinsic::HintBn254Fp2Inv
+            | Intrinsic::HintSecp256r1FnInv
             | Intrinsic::HintGet => return None,
             Intrinsic::Keccakf => ("keccak", 0x800, One),
             Intrinsic::Arith256 => ("arith256", 0x801, One),
@@ -250,6 +261,8 @@ impl Intrinsic {
             Intrinsic::Bn254ComplexAdd => ("bn254_complex_add", 0x808, Two),
             Intrinsic::Bn254ComplexSub => ("bn254_complex_sub", 0x809, Two),
             Intrinsic::Bn254ComplexMul => ("bn254_complex_mul", 0x80a, Two),
+            Intrinsic::Secp256r1Add => ("secp256r1_add", 0x817, Two),
+            Intrinsic::Secp256r1Dbl => ("secp256r1_dbl", 0x818, One),
             Intrinsic::DmaMemmove => ("dma_memcpy", 0x813, Copy),
             Intrinsic::DmaFillZero => ("dma_xmemset", 0x816, FillZero),
         };
@@ -266,6 +279,7 @@ impl Intrinsic {
             Intrinsic::HintBigintDiv => Hint::Call { id: 22 },
             Intrinsic::HintBn254FpInv => Hint::Call { id: 6 },
             Intrinsic::HintBn254Fp2Inv => Hint::Call { id: 7 },
+            Intrinsic::HintSecp256r1FnInv => Hint::Call { id: 5 },
             Intrinsic::HintGet => Hint::Get,
             _ => return None,
         })
@@ -296,6 +310,9 @@ impl Intrinsic {
             Intrinsic::Bn254ComplexMul => "bn254_complex_mul",
             Intrinsic::HintBn254FpInv => "hint_bn254_fp_inv",
             Intrinsic::HintBn254Fp2Inv => "hint_bn254_fp2_inv",
+            Intrinsic::Secp256r1Add => "secp256r1_add",
+            Intrinsic::Secp256r1Dbl => "secp256r1_dbl",
+            Intrinsic::HintSecp256r1FnInv => "hint_secp256r1_fn_inv",
         }
     }
 
@@ -303,10 +320,16 @@ impl Intrinsic {
         let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Fast);
         let params: &[ir::Type] = match self {
             Intrinsic::Exit => &[ir::types::I32],
-            Intrinsic::Keccakf | Intrinsic::Arith256 | Intrinsic::Arith256Mod | Intrinsic::Secp256k1Dbl | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
+            Intrinsic::Keccakf
+            | Intrinsic::Arith256
+            | Intrinsic::Arith256Mod
+            | Intrinsic::Secp256k1Dbl
+            | Intrinsic::Secp256r1Dbl
+            | Intrinsic::Bn254CurveDbl => &[ir::types::I64],
             Intrinsic::HintParam1 | Intrinsic::HintParam4 => &[ir::types::I64],
             Intrinsic::Sha256f
             | Intrinsic::Secp256k1Add
+            | Intrinsic::Secp256r1Add
             | Intrinsic::Bn254CurveAdd
             | Intrinsic::Bn254ComplexAdd
             | Intrinsic::Bn254ComplexSub
@@ -318,6 +341,7 @@ impl Intrinsic {
             | Intrinsic::HintBigintDiv
             | Intrinsic::HintBn254FpInv
             | Intrinsic::HintBn254Fp2Inv
+            | Intrinsic::HintSecp256r1FnInv
             | Intrinsic::HintGet => &[],
         };
         sig.params.extend(params.iter().map(|&t| ir::AbiParam::new(t)));

@@ -14,7 +14,7 @@ use zisk_wasm_environ::names::Intrinsic;
 use zisk_wasm_environ::{WasmFuncType, WasmValType};
 
 use crate::clif::{abs, function, guest, Shim};
-use crate::{bn254, modexp, pairing, secp256k1};
+use crate::{bn254, modexp, pairing, secp256k1, secp256r1};
 
 pub const MODULE: &str = "env";
 /// alloy-primitives' `native-keccak` declares `native_keccak256` in this import module (the
@@ -27,6 +27,7 @@ pub const PROVIDED: &[&str] = &[
     "env.zkvm_sha256(i32 data, i32 len, i32 out) -> i32",
     "env.zkvm_secp256k1_ecrecover(i32 msg, i32 sig, i32 recid, i32 out) -> i32",
     "env.zkvm_secp256k1_verify(i32 msg, i32 sig, i32 pubkey, i32 verified) -> i32",
+    "env.zkvm_secp256r1_verify(i32 msg, i32 sig, i32 pubkey, i32 verified) -> i32",
     "env.zkvm_bn254_g1_add(i32 p1, i32 p2, i32 out) -> i32",
     "env.zkvm_bn254_g1_mul(i32 point, i32 scalar, i32 out) -> i32",
     "env.zkvm_bn254_pairing(i32 pairs, i32 num_pairs, i32 verified) -> i32",
@@ -71,6 +72,9 @@ pub fn build(index: u32, module: &str, field: &str, ty: &WasmFuncType) -> Option
         }
         ("zkvm_secp256k1_verify", [P, P, P, P], false) if status => {
             function(index, ty, |s, a| secp256k1::verify(s, a[0], a[1], a[2], a[3]))
+        }
+        ("zkvm_secp256r1_verify", [P, P, P, P], false) if status => {
+            function(index, ty, |s, a| secp256r1::verify(s, a[0], a[1], a[2], a[3]))
         }
         ("zkvm_bn254_g1_add", [P, P, P], false) if status => function(index, ty, |s, a| bn254::g1_add(s, a[0], a[1], a[2])),
         ("zkvm_bn254_g1_mul", [P, P, P], false) if status => function(index, ty, |s, a| bn254::g1_mul(s, a[0], a[1], a[2])),

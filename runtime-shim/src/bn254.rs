@@ -14,7 +14,8 @@ use crate::ec::*;
 
 pub(crate) const CURVE: Curve = Curve {
     p: [0x3C20_8C16_D87C_FD47, 0x9781_6A91_6871_CA8D, 0xB850_45B6_8181_585D, 0x3064_4E72_E131_A029],
-    b: 3,
+    a: [0; 4],
+    b: [3, 0, 0, 0],
     add: Intrinsic::Bn254CurveAdd,
     dbl: Intrinsic::Bn254CurveDbl,
 };

@@ -27,10 +27,11 @@ pub const fn minus(a: U256, k: u64) -> U256 {
     [a[0] - k, a[1], a[2], a[3]]
 }
 
-/// A curve y² = x³ + b over the prime p, with its precompiles.
+/// A curve y² = x³ + a·x + b over the prime p, with its precompiles.
 pub struct Curve {
     pub p: U256,
-    pub b: u64,
+    pub a: U256,
+    pub b: U256,
     pub add: Intrinsic,
     pub dbl: Intrinsic,
 }
@@ -43,7 +44,7 @@ pub mod at {
     const fn int(i: u64) -> u64 {
         BASE + 32 * i
     }
-    /// Written by [`constants`](super::constants): the curve's p, 0, b, 1, p − 1.
+    /// Written by [`constants`](super::constants): the curve's p, 0, b, 1, p − 1 (and a, below).
     pub const P: u64 = int(0);
     pub const ZERO: u64 = int(1);
     pub const B: u64 = int(2);
@@ -75,7 +76,8 @@ pub mod at {
     pub const MULTIPLY: u64 = SQUARE + 40;
     /// A hint's result words.
     pub const HINT: u64 = MULTIPLY + 40;
-    pub const END: u64 = HINT + 40;
+    pub const A: u64 = HINT + 40;
+    pub const END: u64 = A + 32;
 }
 const _: () = assert!(at::END <= ACCEL_SCRATCH_ADDR + ACCEL_SCRATCH_SIZE);
 
@@ -89,7 +91,7 @@ pub fn set(s: &mut Shim, dst: u64, value: U256) {
 
 /// Writes the constants every routine here reads.
 pub fn constants(s: &mut Shim, curve: &Curve) {
-    for (addr, value) in [(at::P, curve.p), (at::ZERO, [0; 4]), (at::B, [curve.b, 0, 0, 0]), (at::ONE, [1, 0, 0, 0]), (at::P_MINUS_1, minus(curve.p, 1))] {
+    for (addr, value) in [(at::P, curve.p), (at::ZERO, [0; 4]), (at::A, curve.a), (at::B, curve.b), (at::ONE, [1, 0, 0, 0]), (at::P_MINUS_1, minus(curve.p, 1))] {
         set(s, addr, value);
     }
 }
@@ -274,9 +276,10 @@ pub fn parity(s: &mut Shim, y: u64) -> Value {
     s.b.ins().band_imm(low, 1)
 }
 
-/// Whether the point at `point` satisfies y² = x³ + b (an i8); clobbers X2, YSQ and T.
+/// Whether the point at `point` satisfies y² = x³ + a·x + b (an i8), as (x² + a)·x + b;
+/// clobbers X2, YSQ and T.
 pub fn on_curve(s: &mut Shim, point: u64) -> Value {
-    mul_add(s, at::X2, point, point, at::ZERO, at::P);
+    mul_add(s, at::X2, point, point, at::A, at::P);
     mul_add(s, at::YSQ, at::X2, point, at::B, at::P);
     squares_to(s, point + 32, at::YSQ)
 }

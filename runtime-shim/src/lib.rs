@@ -5,10 +5,12 @@ mod bigint;
 mod bn254;
 mod clif;
 mod ec;
+mod ecdsa;
 mod fp12;
 mod modexp;
 mod pairing;
 mod secp256k1;
+mod secp256r1;
 mod wasi;
 mod zisk_api;
 

@@ -27,6 +27,12 @@ pub fn secp256k1_verify(msg: &[u8; 32], sig: &[u8; 64], pubkey: &[u8; 64]) -> bo
     imp::secp256k1_verify(msg, sig, pubkey)
 }
 
+/// Whether `sig` (r ‖ s) signs the 32-byte hash `msg` under `pubkey` (x ‖ y), all big-endian,
+/// on NIST P-256 (EIP-7951's P256VERIFY), by `zkvm_secp256r1_verify`. High s is accepted.
+pub fn secp256r1_verify(msg: &[u8; 32], sig: &[u8; 64], pubkey: &[u8; 64]) -> bool {
+    imp::secp256r1_verify(msg, sig, pubkey)
+}
+
 /// Whether ∏ e(Pᵢ, Qᵢ) = 1 on BN254 (Ethereum's ecPairing), by `zkvm_bn254_pairing`: `pairs`
 /// is whole 192-byte pairs, a G1 point (x ‖ y) then a G2 point (x_imaginary ‖ x_real ‖
 /// y_imaginary ‖ y_real), 32 big-endian bytes per coordinate, all zeros infinity; `None` if a
@@ -65,6 +71,7 @@ mod imp {
         fn zkvm_sha256(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
         fn zkvm_secp256k1_ecrecover(msg: *const [u8; 32], sig: *const [u8; 64], recid: u8, out: *mut [u8; 64]) -> i32;
         fn zkvm_secp256k1_verify(msg: *const [u8; 32], sig: *const [u8; 64], pubkey: *const [u8; 64], verified: *mut bool) -> i32;
+        fn zkvm_secp256r1_verify(msg: *const [u8; 32], sig: *const [u8; 64], pubkey: *const [u8; 64], verified: *mut bool) -> i32;
         fn zkvm_bn254_g1_add(p1: *const [u8; 64], p2: *const [u8; 64], out: *mut [u8; 64]) -> i32;
         fn zkvm_bn254_g1_mul(point: *const [u8; 64], scalar: *const [u8; 32], out: *mut [u8; 64]) -> i32;
         fn zkvm_bn254_pairing(pairs: *const u8, num_pairs: usize, verified: *mut bool) -> i32;
@@ -100,6 +107,14 @@ mod imp {
         // SAFETY: the accelerator reads 32, 64 and 64 bytes and writes the verdict.
         let status = unsafe { zkvm_secp256k1_verify(msg, sig, pubkey, &mut verified) };
         assert_eq!(status, 0, "zkvm_secp256k1_verify failed");
+        verified
+    }
+
+    pub fn secp256r1_verify(msg: &[u8; 32], sig: &[u8; 64], pubkey: &[u8; 64]) -> bool {
+        let mut verified = false;
+        // SAFETY: the accelerator reads 32, 64 and 64 bytes and writes the verdict.
+        let status = unsafe { zkvm_secp256r1_verify(msg, sig, pubkey, &mut verified) };
+        assert_eq!(status, 0, "zkvm_secp256r1_verify failed");
         verified
     }
 
@@ -176,6 +191,35 @@ mod imp {
         sec1[1..].copy_from_slice(pubkey);
         let (Ok(key), Some((sig, _))) = (VerifyingKey::from_sec1_bytes(&sec1), low_s(sig)) else { return false };
         key.verify_prehash(msg, &sig).is_ok()
+    }
+
+    /// ECDSA verification on P-256 with ziskos' rules (r, s in [1, n − 1], a canonical key on
+    /// the curve, high s accepted), in arkworks' arithmetic.
+    pub fn secp256r1_verify(msg: &[u8; 32], sig: &[u8; 64], pubkey: &[u8; 64]) -> bool {
+        use ark_ec::{AffineRepr, CurveGroup};
+        use ark_ff::{BigInteger, Field, PrimeField, Zero};
+        use ark_secp256r1::{Affine, Fq, Fr};
+        let scalar = |bytes: &[u8]| {
+            let value = Fr::from_be_bytes_mod_order(bytes);
+            (value.into_bigint().to_bytes_be() == bytes && !value.is_zero()).then_some(value)
+        };
+        let coordinate = |bytes: &[u8]| {
+            let value = Fq::from_be_bytes_mod_order(bytes);
+            (value.into_bigint().to_bytes_be() == bytes).then_some(value)
+        };
+        let (Some(r), Some(s)) = (scalar(&sig[..32]), scalar(&sig[32..])) else { return false };
+        let (Some(x), Some(y)) = (coordinate(&pubkey[..32]), coordinate(&pubkey[32..])) else { return false };
+        let key = Affine::new_unchecked(x, y);
+        if (x.is_zero() && y.is_zero()) || !key.is_on_curve() {
+            return false;
+        }
+        let w = s.inverse().unwrap();
+        let z = Fr::from_be_bytes_mod_order(msg);
+        let point = (Affine::generator() * (z * w) + key * (r * w)).into_affine();
+        match point.xy() {
+            Some((x, _)) => Fr::from_be_bytes_mod_order(&x.into_bigint().to_bytes_be()) == r,
+            None => false,
+        }
     }
 
     /// A G1 point from x ‖ y as revm's ecAdd reads it: (0, 0) is infinity.

@@ -141,6 +141,8 @@ mod tests {
             ("secp256k1_dbl", defs::SYSCALL_SECP256K1_DBL_ID),
             ("bn254_curve_add", defs::SYSCALL_BN254_CURVE_ADD_ID),
             ("bn254_curve_dbl", defs::SYSCALL_BN254_CURVE_DBL_ID),
+            ("secp256r1_add", defs::SYSCALL_SECP256R1_ADD_ID),
+            ("secp256r1_dbl", defs::SYSCALL_SECP256R1_DBL_ID),
             ("bn254_complex_add", defs::SYSCALL_BN254_COMPLEX_ADD_ID),
             ("bn254_complex_sub", defs::SYSCALL_BN254_COMPLEX_SUB_ID),
             ("bn254_complex_mul", defs::SYSCALL_BN254_COMPLEX_MUL_ID),
