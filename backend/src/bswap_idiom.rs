@@ -289,15 +289,19 @@ mod tests {
         func.layout.block_insts(block).map(|i| func.dfg.insts[i].opcode()).collect()
     }
 
+    /// LLVM's rotate spelling of a 32-bit swap, `rotr(x & mask, by) | (rotl(y, 8) & 0x00ff00ff)`,
+    /// a swap of x for y = x, mask = 0x00ff00ff and by = 8.
+    fn rotate_spelling(pos: &mut FuncCursor, x: Value, y: Value, mask: i64, by: i64) -> Value {
+        let low = pos.ins().band_imm(x, mask);
+        let low = pos.ins().rotr_imm(low, by);
+        let high = pos.ins().rotl_imm(y, 8);
+        let high = pos.ins().band_imm(high, 0x00ff_00ff);
+        pos.ins().bor(low, high)
+    }
+
     #[test]
     fn rotate_and_mask_spelling_of_a_32_bit_swap_becomes_bswap() {
-        let func = rewritten(I32, |pos, x| {
-            let low = pos.ins().band_imm(x, 0x00ff_00ff);
-            let low = pos.ins().rotr_imm(low, 8);
-            let high = pos.ins().rotl_imm(x, 8);
-            let high = pos.ins().band_imm(high, 0x00ff_00ff);
-            pos.ins().bor(low, high)
-        });
+        let func = rewritten(I32, |pos, x| rotate_spelling(pos, x, x, 0x00ff_00ff, 8));
         assert_eq!(opcodes(&func), [Opcode::Bswap, Opcode::Return]);
     }
 
@@ -325,11 +329,7 @@ mod tests {
         let func = rewritten(I64, |pos, x| {
             let half = pos.ins().ushr_imm(x, 32);
             let half = pos.ins().ireduce(I32, half);
-            let low = pos.ins().band_imm(half, 0x00ff_00ff);
-            let low = pos.ins().rotr_imm(low, 8);
-            let high = pos.ins().rotl_imm(half, 8);
-            let high = pos.ins().band_imm(high, 0x00ff_00ff);
-            let swapped = pos.ins().bor(low, high);
+            let swapped = rotate_spelling(pos, half, half, 0x00ff_00ff, 8);
             pos.ins().uextend(I64, swapped)
         });
         assert_eq!(opcodes(&func), [Opcode::Iconst, Opcode::Ushr, Opcode::Ireduce, Opcode::Bswap, Opcode::Uextend, Opcode::Return]);
@@ -337,29 +337,13 @@ mod tests {
 
     #[test]
     fn near_misses_are_left_alone() {
-        // A mask off by one bit, a shift by half a byte, and two different roots.
+        // A mask off by one bit, a rotation by half a byte, and two different roots.
         let spellings: [fn(&mut FuncCursor, Value) -> Value; 3] = [
-            |pos, x| {
-                let low = pos.ins().band_imm(x, 0x00ff_00fe);
-                let low = pos.ins().rotr_imm(low, 8);
-                let high = pos.ins().rotl_imm(x, 8);
-                let high = pos.ins().band_imm(high, 0x00ff_00ff);
-                pos.ins().bor(low, high)
-            },
-            |pos, x| {
-                let low = pos.ins().band_imm(x, 0x00ff_00ff);
-                let low = pos.ins().rotr_imm(low, 4);
-                let high = pos.ins().rotl_imm(x, 8);
-                let high = pos.ins().band_imm(high, 0x00ff_00ff);
-                pos.ins().bor(low, high)
-            },
+            |pos, x| rotate_spelling(pos, x, x, 0x00ff_00fe, 8),
+            |pos, x| rotate_spelling(pos, x, x, 0x00ff_00ff, 4),
             |pos, x| {
                 let y = pos.ins().iadd_imm(x, 1);
-                let low = pos.ins().band_imm(x, 0x00ff_00ff);
-                let low = pos.ins().rotr_imm(low, 8);
-                let high = pos.ins().rotl_imm(y, 8);
-                let high = pos.ins().band_imm(high, 0x00ff_00ff);
-                pos.ins().bor(low, high)
+                rotate_spelling(pos, x, y, 0x00ff_00ff, 8)
             },
         ];
         for spelling in spellings {

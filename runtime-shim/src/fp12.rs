@@ -201,7 +201,8 @@ pub fn conj2(s: &mut Shim, a: u64) {
 /// its temporary. Returns false (writing nothing) when there is nothing to sum.
 fn sum_of_products(s: &mut Shim, dst: u64, terms: &[(u64, u64)], double: bool, square: Option<u64>) -> bool {
     let mut written = false;
-    for &(a, b) in terms {
+    // dst ← a·b, or dst += a·b once something is there.
+    let mut accumulate = |s: &mut Shim, a: u64, b: u64| {
         if written {
             product2(s, at::T0, a, b);
             add2(s, dst, at::T0);
@@ -209,20 +210,17 @@ fn sum_of_products(s: &mut Shim, dst: u64, terms: &[(u64, u64)], double: bool, s
             product2(s, dst, a, b);
             written = true;
         }
+    };
+    for &(a, b) in terms {
+        accumulate(s, a, b);
     }
-    if written && double {
+    if double && !terms.is_empty() {
         add2(s, dst, dst);
     }
     if let Some(a) = square {
-        if written {
-            product2(s, at::T0, a, a);
-            add2(s, dst, at::T0);
-        } else {
-            product2(s, dst, a, a);
-            written = true;
-        }
+        accumulate(s, a, a);
     }
-    written
+    !terms.is_empty() || square.is_some()
 }
 
 /// h_k = Σ_{i+j=k} f_i g_j + ξ Σ_{i+j=k+6} f_i g_j, for the pairs (i, j) `pairs(sum)` lists.
