@@ -481,3 +481,25 @@ fn secp256r1_verify_accepts_exactly_the_valid_signatures_on_every_route() {
     }
     check_routes("p256_verify", &input, &expected);
 }
+
+/// Not a curve, but judged the same way: `zkvm_ripemd160` against the ripemd crate (revm's),
+/// on every length around the padding's block boundaries and a few multi-block messages.
+#[test]
+fn ripemd160_agrees_with_the_ripemd_crate_on_every_route() {
+    use ripemd::Digest;
+    let mut rng = Random(0xbb67_ae85_84ca_a73b);
+    let mut input = Vec::new();
+    let mut expected = Vec::new();
+    let lengths = (0..=130).chain([191, 192, 1000, 4096]);
+    for len in lengths {
+        let mut message = Vec::new();
+        while message.len() < len {
+            message.extend_from_slice(&rng.bytes());
+        }
+        message.truncate(len);
+        input.extend_from_slice(&(len as u16).to_le_bytes());
+        input.extend_from_slice(&message);
+        expected.push(hex(&ripemd::Ripemd160::digest(&message)));
+    }
+    check_routes("ripemd160", &input, &expected);
+}

@@ -14,7 +14,7 @@ use zisk_wasm_environ::names::Intrinsic;
 use zisk_wasm_environ::{WasmFuncType, WasmValType};
 
 use crate::clif::{abs, function, guest, Shim};
-use crate::{bn254, modexp, pairing, secp256k1, secp256r1};
+use crate::{bn254, modexp, pairing, ripemd160, secp256k1, secp256r1};
 
 pub const MODULE: &str = "env";
 /// alloy-primitives' `native-keccak` declares `native_keccak256` in this import module (the
@@ -25,6 +25,7 @@ pub const PROVIDED: &[&str] = &[
     "env.zkvm_keccak256(i32 data, i32 len, i32 out) -> i32",
     "env.native_keccak256(i32 data, i32 len, i32 out) (also as vm_hooks.native_keccak256)",
     "env.zkvm_sha256(i32 data, i32 len, i32 out) -> i32",
+    "env.zkvm_ripemd160(i32 data, i32 len, i32 out) -> i32",
     "env.zkvm_secp256k1_ecrecover(i32 msg, i32 sig, i32 recid, i32 out) -> i32",
     "env.zkvm_secp256k1_verify(i32 msg, i32 sig, i32 pubkey, i32 verified) -> i32",
     "env.zkvm_secp256r1_verify(i32 msg, i32 sig, i32 pubkey, i32 verified) -> i32",
@@ -65,6 +66,10 @@ pub fn build(index: u32, module: &str, field: &str, ty: &WasmFuncType) -> Option
         }),
         ("zkvm_sha256", [P, P, P], false) if status => function(index, ty, |s, a| {
             sha256(s, a[0], a[1], a[2]);
+            ret(s, ZKVM_EOK);
+        }),
+        ("zkvm_ripemd160", [P, P, P], false) if status => function(index, ty, |s, a| {
+            ripemd160::ripemd160(s, a[0], a[1], a[2]);
             ret(s, ZKVM_EOK);
         }),
         ("zkvm_secp256k1_ecrecover", [P, P, P, P], false) if status => {

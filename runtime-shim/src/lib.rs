@@ -9,6 +9,7 @@ mod ecdsa;
 mod fp12;
 mod modexp;
 mod pairing;
+mod ripemd160;
 mod secp256k1;
 mod secp256r1;
 mod wasi;

@@ -13,6 +13,12 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     imp::sha256(data)
 }
 
+/// RIPEMD-160 of `data`, by `zkvm_ripemd160` (which writes it after twelve zero bytes, as
+/// Ethereum's precompile returns it).
+pub fn ripemd160(data: &[u8]) -> [u8; 20] {
+    imp::ripemd160(data)
+}
+
 /// The public key (x ‖ y, big-endian) that signed the 32-byte hash `msg` with `sig` (r ‖ s,
 /// big-endian) and recovery id `recid` (0 or 1: R's y parity), by `zkvm_secp256k1_ecrecover`;
 /// `None` when there is none (r or s outside [1, n − 1], recid above 1, r no curve point's x).
@@ -69,6 +75,7 @@ mod imp {
     extern "C" {
         fn zkvm_keccak256(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
         fn zkvm_sha256(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
+        fn zkvm_ripemd160(data: *const u8, len: usize, out: *mut [u8; 32]) -> i32;
         fn zkvm_secp256k1_ecrecover(msg: *const [u8; 32], sig: *const [u8; 64], recid: u8, out: *mut [u8; 64]) -> i32;
         fn zkvm_secp256k1_verify(msg: *const [u8; 32], sig: *const [u8; 64], pubkey: *const [u8; 64], verified: *mut bool) -> i32;
         fn zkvm_secp256r1_verify(msg: *const [u8; 32], sig: *const [u8; 64], pubkey: *const [u8; 64], verified: *mut bool) -> i32;
@@ -93,6 +100,11 @@ mod imp {
 
     pub fn sha256(data: &[u8]) -> [u8; 32] {
         digest(zkvm_sha256, "zkvm_sha256", data)
+    }
+
+    pub fn ripemd160(data: &[u8]) -> [u8; 20] {
+        let padded = digest(zkvm_ripemd160, "zkvm_ripemd160", data);
+        padded[12..].try_into().unwrap()
     }
 
     pub fn secp256k1_ecrecover(msg: &[u8; 32], sig: &[u8; 64], recid: u8) -> Option<[u8; 64]> {
@@ -161,6 +173,11 @@ mod imp {
     pub fn sha256(data: &[u8]) -> [u8; 32] {
         use sha2::Digest;
         sha2::Sha256::digest(data).into()
+    }
+
+    pub fn ripemd160(data: &[u8]) -> [u8; 20] {
+        use ripemd::Digest;
+        ripemd::Ripemd160::digest(data).into()
     }
 
     use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};

@@ -1,6 +1,6 @@
 //! With feature `accelerated`, the Ethereum precompiles ZisK accelerates run through the
 //! zkVM accelerators (`ziskos_bindings::accel`), as Ethereum guests on ZisK do: ecrecover
-//! (0x01), sha256 (0x02), modexp (0x05), bn254 add (0x06), mul (0x07) and pairing (0x08). Each keeps revm
+//! (0x01), sha256 (0x02), ripemd160 (0x03), modexp (0x05), bn254 add (0x06), mul (0x07) and pairing (0x08). Each keeps revm
 //! 14's interface exactly: input right-padded, the same gas, the same empty output or error on
 //! bad input.
 //! The block this benchmark runs calls ecrecover twice (10% of its cost in software).
@@ -23,6 +23,7 @@ pub fn register<EXT, DB: Database>(handler: &mut EvmHandler<'_, EXT, DB>) {
         precompiles.extend([
             PrecompileWithAddress(u64_to_address(1), Precompile::Standard(ecrecover)),
             PrecompileWithAddress(u64_to_address(2), Precompile::Standard(sha256)),
+            PrecompileWithAddress(u64_to_address(3), Precompile::Standard(ripemd160)),
             PrecompileWithAddress(u64_to_address(5), Precompile::Standard(modexp)),
             PrecompileWithAddress(u64_to_address(6), Precompile::Standard(bn254_add)),
             PrecompileWithAddress(u64_to_address(7), Precompile::Standard(bn254_mul)),
@@ -62,6 +63,15 @@ fn sha256(input: &Bytes, gas_limit: u64) -> PrecompileResult {
     let cost = calc_linear_cost_u32(input.len(), 60, 12);
     charge(cost, gas_limit)?;
     Ok(PrecompileOutput::new(cost, Bytes::copy_from_slice(&accel::sha256(input))))
+}
+
+/// The digest left-padded to 32 bytes (the accelerator's own output).
+fn ripemd160(input: &Bytes, gas_limit: u64) -> PrecompileResult {
+    let cost = calc_linear_cost_u32(input.len(), 600, 120);
+    charge(cost, gas_limit)?;
+    let mut word = [0u8; 32];
+    word[12..].copy_from_slice(&accel::ripemd160(input));
+    Ok(PrecompileOutput::new(cost, Bytes::copy_from_slice(&word)))
 }
 
 /// EIP-198 under Berlin's gas (EIP-2565; the benchmark runs Shanghai), as revm's
@@ -179,6 +189,18 @@ mod tests {
         for input in &inputs {
             for gas in [100, 250, 10_000_000] {
                 assert_eq!(modexp(input, gas), berlin_run(input, gas), "{input} with {gas} gas");
+            }
+        }
+    }
+
+    /// The accelerated ripemd160 answers and charges as revm's.
+    #[test]
+    fn ripemd160_is_revms() {
+        use revm::precompile::hash::ripemd160_run;
+        for len in [0, 1, 55, 56, 64, 100, 1000] {
+            let input = Bytes::from((0..len).map(|i| i as u8).collect::<Vec<u8>>());
+            for gas in [100, 1_000, 10_000_000] {
+                assert_eq!(ripemd160(&input, gas), ripemd160_run(&input, gas), "{len} bytes with {gas} gas");
             }
         }
     }
