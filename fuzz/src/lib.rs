@@ -9,7 +9,9 @@
 //! on the real ziskemu: it must end as the reference did, with the same trap on direct (where
 //! traps are named). wasmi 2.0.0 is known to report spurious `integer divide by zero` on some
 //! `select`-guarded divisions: a divergence on that trap alone is reported as unconfirmed.
+//! The reference runs in a child process (see `child`), so a crash of wasmi's costs one seed.
 
+mod child;
 mod reference;
 
 use std::path::Path;
@@ -18,6 +20,7 @@ use zisk_runner::{encode_input, RunError, RunOptions, Ziskemu};
 use zisk_wasm_backend::{BackendError, Check, Invocation};
 use zisk_wasm_conformance::{trap_matches, Route};
 
+pub use child::{reference_runs, serve, CHILD_FLAG};
 pub use reference::{generate, Call, Outcome, Reference};
 
 /// What one seed came to.
@@ -26,8 +29,9 @@ pub enum Verdict {
     /// Both routes ended as the reference did, after this many calls.
     Agree { calls: usize },
     /// Nothing to compare: the reference could not run it, or a route refused it as
-    /// unsupported (a valid refusal, counted separately).
-    Skipped(String),
+    /// unsupported (a valid refusal, counted separately). `class` is what the summary counts
+    /// by ("call depth", "reference crashed", ...), `detail` this seed's particulars.
+    Skipped { class: &'static str, detail: String },
     /// A route disagrees with the reference.
     Diverged { route: &'static str, detail: String, confirmed: bool },
 }
@@ -35,28 +39,28 @@ pub enum Verdict {
 /// Step cap per program: wasm-smith's fuel keeps runs short; a longer one is a divergence.
 const MAX_STEPS: u64 = 50_000_000;
 
-pub fn check_seed(seed: u64, emu: &Ziskemu, dir: &Path) -> Verdict {
+/// The verdict on `seed`; `child` is the executable that serves the reference runs
+/// (`CHILD_FLAG`: the fuzzer's binary), `dir` a scratch directory.
+pub fn check_seed(seed: u64, child: &Path, emu: &Ziskemu, dir: &Path) -> Verdict {
     let wasm = match generate(seed) {
         Ok(w) => w,
-        Err(e) => return Verdict::Skipped(format!("wasm-smith: {e}")),
+        Err(e) => return Verdict::Skipped { class: "wasm-smith failed", detail: e.to_string() },
     };
-    // wasmi 2.0.0 itself panics on a few modules (`unreachable` in its translator): no verdict.
-    let runs = match std::panic::catch_unwind(|| Reference::runs(&wasm, seed)) {
-        Ok(Ok(runs)) => runs,
-        Ok(Err(e)) => return Verdict::Skipped(format!("reference: {e}")),
-        Err(_) => return Verdict::Skipped("the reference engine panicked".into()),
+    let runs = match reference_runs(child, seed, dir) {
+        Ok(runs) => runs,
+        Err(skipped) => return skipped,
     };
     let mut calls = 0;
     let mut skipped = None;
     for run in &runs {
         match compare(&wasm, run, emu, dir) {
             Verdict::Agree { calls: n } => calls += n,
-            Verdict::Skipped(why) => skipped = Some(why),
+            s @ Verdict::Skipped { .. } => skipped = Some(s),
             diverged => return diverged,
         }
     }
-    match (calls, skipped) {
-        (0, Some(why)) => Verdict::Skipped(why),
+    match skipped {
+        Some(s) if calls == 0 => s,
         _ => Verdict::Agree { calls },
     }
 }
@@ -68,7 +72,7 @@ pub fn compare(wasm: &[u8], reference: &Reference, emu: &Ziskemu, dir: &Path) ->
         let program = match route.build(wasm, &invocations, dir) {
             Ok(p) => p,
             Err(BackendError::Environ(e)) if e.kind == zisk_wasm_environ::ErrorKind::Unsupported => {
-                return Verdict::Skipped(format!("{}: {e}", route.name()));
+                return Verdict::Skipped { class: "unsupported by a route", detail: format!("{}: {e}", route.name()) };
             }
             Err(e) => return Verdict::Diverged { route: route.name(), detail: format!("refused a valid module: {e}"), confirmed: true },
         };
@@ -76,7 +80,7 @@ pub fn compare(wasm: &[u8], reference: &Reference, emu: &Ziskemu, dir: &Path) ->
         let outcome = emu.run(&program, &encode_input(&[b""]), &options);
         if exhaustion(&outcome, expected_trap) {
             // How deep calls may nest is each engine's own limit (the spec leaves it open).
-            return Verdict::Skipped(format!("{}: the engines' call-depth limits differ", route.name()));
+            return Verdict::Skipped { class: "call depth", detail: format!("{}: the engines' call-depth limits differ", route.name()) };
         }
         if let Some(detail) = disagreement(route, &outcome, &invocations, expected_trap) {
             // wasmi's known false trap: do not call it ours until a second engine agrees.

@@ -1,9 +1,14 @@
 //! `zisk-wasm-fuzz [--from SEED] [--seeds N]`: checks seeds SEED..SEED+N (default 0..100) on
-//! both routes against the reference; prints each divergence and a summary; fails on any
-//! confirmed divergence.
+//! both routes against the reference; prints each divergence and a summary (skips counted by
+//! class); fails on any confirmed divergence.
+//!
+//! `zisk-wasm-fuzz --reference-child SEED` (hidden: the fuzzer runs itself so) prints the
+//! reference runs of SEED for the fuzzer to read; see `child.rs` for why and the format.
+
+use std::collections::BTreeMap;
 
 use anyhow::{bail, Context, Result};
-use zisk_wasm_fuzz::{check_seed, Verdict};
+use zisk_wasm_fuzz::{check_seed, Verdict, CHILD_FLAG};
 
 fn flag(args: &[String], name: &str, default: u64) -> Result<u64> {
     match args.iter().position(|a| a == name) {
@@ -14,19 +19,24 @@ fn flag(args: &[String], name: &str, default: u64) -> Result<u64> {
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == CHILD_FLAG) {
+        return zisk_wasm_fuzz::serve(flag(&args, CHILD_FLAG, 0)?);
+    }
     let (from, seeds) = (flag(&args, "--from", 0)?, flag(&args, "--seeds", 100)?);
+    let child = std::env::current_exe().context("locating this executable, the reference child")?;
     let emu = zisk_runner::Ziskemu::locate()?;
     let dir = tempfile::tempdir()?;
-    let (mut agree, mut skipped, mut confirmed, mut unconfirmed, mut compared) = (0, 0, 0, 0, 0);
+    let (mut agree, mut confirmed, mut unconfirmed, mut compared) = (0, 0, 0, 0);
+    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
     for seed in from..from + seeds {
-        match check_seed(seed, &emu, dir.path()) {
+        match check_seed(seed, &child, &emu, dir.path()) {
             Verdict::Agree { calls } => {
                 agree += 1;
                 compared += calls;
             }
-            Verdict::Skipped(why) => {
-                skipped += 1;
-                eprintln!("seed {seed}: skipped ({why})");
+            Verdict::Skipped { class, detail } => {
+                *skipped.entry(class).or_default() += 1;
+                eprintln!("seed {seed}: skipped, {class} ({detail})");
             }
             Verdict::Diverged { route, detail, confirmed: c } => {
                 if c { confirmed += 1 } else { unconfirmed += 1 }
@@ -34,7 +44,9 @@ fn main() -> Result<()> {
             }
         }
     }
-    println!("{seeds} seeds from {from}: {agree} agree ({compared} calls compared), {skipped} skipped, {confirmed} diverge, {unconfirmed} unconfirmed");
+    let by_class: Vec<String> = skipped.iter().map(|(class, n)| format!("{n} {class}")).collect();
+    let total: usize = skipped.values().sum();
+    println!("{seeds} seeds from {from}: {agree} agree ({compared} calls compared), {total} skipped ({}), {confirmed} diverge, {unconfirmed} unconfirmed", by_class.join(", "));
     if confirmed > 0 {
         bail!("{confirmed} divergences (reproduce one: --from SEED --seeds 1)");
     }

@@ -80,14 +80,14 @@ pub struct Call {
 pub enum Outcome {
     Returned(Vec<Value>),
     /// The spec's trap message.
-    Trapped(&'static str),
+    Trapped(String),
 }
 
 /// One reference run from a fresh instance: the start function's trap, if any, or the calls
 /// of one exported function made until the first trap (the trapping one last).
 #[derive(Debug)]
 pub struct Reference {
-    pub start_trap: Option<&'static str>,
+    pub start_trap: Option<String>,
     pub calls: Vec<Call>,
 }
 
@@ -157,7 +157,7 @@ impl Reference {
             let instance = match <wasmi::Linker<wasmi::StoreLimits>>::new(&engine).instantiate_and_start(&mut store, &module) {
                 Ok(i) => i,
                 Err(e) => match spec_message(&e) {
-                    Some(trap) => return Ok(vec![Reference { start_trap: Some(trap), calls: vec![] }]),
+                    Some(trap) => return Ok(vec![Reference { start_trap: Some(trap.into()), calls: vec![] }]),
                     None => anyhow::bail!("instantiation: {e}"),
                 },
             };
@@ -185,7 +185,7 @@ impl Reference {
                     }
                     Err(e) => {
                         let trap = spec_message(&e).ok_or_else(|| anyhow::anyhow!("call {name}: {e}"))?;
-                        calls.push(Call { export: name.to_string(), args, outcome: Outcome::Trapped(trap) });
+                        calls.push(Call { export: name.to_string(), args, outcome: Outcome::Trapped(trap.into()) });
                         return Ok(Reference { start_trap: None, calls });
                     }
                 }
@@ -195,7 +195,7 @@ impl Reference {
     }
 
     /// The driver's invocations and the trap the run must end with, if any.
-    pub fn driver(&self) -> (Vec<Invocation>, Option<&'static str>) {
+    pub fn driver(&self) -> (Vec<Invocation>, Option<&str>) {
         let invocations = self
             .calls
             .iter()
@@ -208,8 +208,8 @@ impl Reference {
                 },
             })
             .collect();
-        let trap = self.start_trap.or_else(|| match self.calls.last()?.outcome {
-            Outcome::Trapped(t) => Some(t),
+        let trap = self.start_trap.as_deref().or_else(|| match &self.calls.last()?.outcome {
+            Outcome::Trapped(t) => Some(t.as_str()),
             Outcome::Returned(_) => None,
         });
         (invocations, trap)

@@ -1,7 +1,14 @@
 //! The suite's fixed-seed batch of the differential fuzzer, and a check that it notices a
 //! wrong result at all.
 
-use zisk_wasm_fuzz::{check_seed, compare, generate, Outcome, Reference, Verdict};
+use std::path::Path;
+
+use zisk_wasm_fuzz::{check_seed, compare, generate, reference_runs, Outcome, Reference, Verdict};
+
+/// The fuzzer's binary, which serves the reference runs (the test harness cannot).
+fn child() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_zisk-wasm-fuzz"))
+}
 
 #[test]
 fn fixed_seeds_agree_with_the_reference_on_both_routes() {
@@ -9,12 +16,12 @@ fn fixed_seeds_agree_with_the_reference_on_both_routes() {
     let dir = tempfile::tempdir().unwrap();
     let (mut agree, mut calls) = (0, 0);
     for seed in 0..100 {
-        match check_seed(seed, &emu, dir.path()) {
+        match check_seed(seed, child(), &emu, dir.path()) {
             Verdict::Agree { calls: n } => {
                 agree += 1;
                 calls += n;
             }
-            Verdict::Skipped(_) => {}
+            Verdict::Skipped { .. } => {}
             Verdict::Diverged { route, detail, confirmed } => {
                 assert!(!confirmed, "seed {seed}: {route}: {detail}");
             }
@@ -33,7 +40,7 @@ fn a_wrong_reference_result_is_a_divergence() {
     let (seed, wasm, mut reference) = (0..)
         .find_map(|s| {
             let wasm = generate(s).ok()?;
-            let run = Reference::runs(&wasm, s).ok()?.into_iter().find(|r| returns(r).is_some())?;
+            let run = reference_runs(child(), s, dir.path()).ok()?.into_iter().find(|r| returns(r).is_some())?;
             Some((s, wasm, run))
         })
         .unwrap();
