@@ -83,7 +83,7 @@ pub fn all(size: Size, workspace_dir: &Path) -> Result<Vec<Benchmark>> {
         benches.push(Benchmark {
             name: "eth_block_accelerated",
             package: "eth_block",
-            workload: "eth_block with feature `accelerated` (keccak by native_keccak256; senders and revm's ecrecover, sha256, modexp, bn254 add/mul by the accelerators)".into(),
+            workload: "eth_block with feature `accelerated` (keccak by native_keccak256; senders and revm's ecrecover, sha256, ripemd160, modexp, bn254 add/mul/pairing by the accelerators)".into(),
             input,
             features: &["accelerated"],
             routes: Some(&[Route::Direct, Route::ClRiscv, Route::Native]),
