@@ -45,7 +45,7 @@ fn config() -> wasm_smith::Config {
         gc_enabled: false,
         memory64_enabled: false,
         wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
+        extended_const_enabled: true,
         custom_page_sizes_enabled: false,
         max_memories: 1,
         max_tables: 1,
