@@ -127,12 +127,10 @@ pub const fn coef(f: u64, i: u64) -> u64 {
     f + FP2 * i
 }
 
+/// The Fp2 at `dst` ← `value` (real limbs, then imaginary).
 fn set2(s: &mut Shim, dst: u64, value: [u64; 8]) {
-    let base = abs(s, dst);
-    for (k, limb) in value.iter().enumerate() {
-        let v = s.b.ins().iconst(I64, *limb as i64);
-        s.store(v, base, 8 * k as i32);
-    }
+    ec::set(s, dst, value[..4].try_into().unwrap());
+    ec::set(s, dst + 32, value[4..].try_into().unwrap());
 }
 
 /// Writes the constants every routine here reads (and `ec`'s for BN254's p).

@@ -163,12 +163,8 @@ fn in_subgroup(s: &mut Shim) -> Value {
     // S = x·Q, left to right (its top bit is Q itself).
     copy(s, at::S, at::Q, 2 * FP2);
     let s_inf = variable(s, 0, 0);
-    let bits = s.b.ins().iconst(I64, 62);
-    s.for_each(bits, |s, j| {
+    for_each_bit(s, X, 61, |s, bit| {
         double_point(s, at::S, s_inf);
-        let top = s.b.ins().iconst(I64, 61);
-        let i = s.b.ins().isub(top, j);
-        let bit = bit_of_word(s, X, i);
         let finite = s.b.ins().iconst(I64, 0);
         when(s, bit, |s| add_point(s, at::S, s_inf, at::Q, finite));
     });
@@ -202,12 +198,19 @@ fn in_subgroup(s: &mut Shim) -> Value {
     s.b.ins().bor(both_inf, finite_same)
 }
 
-/// Bit `i` (an i64 below 64) of the constant `word`, as an i8 (nonzero if set).
-fn bit_of_word(s: &mut Shim, word: u64, i: Value) -> Value {
-    let word = s.b.ins().iconst(I64, word as i64);
-    let bit = s.b.ins().ushr(word, i);
-    let bit = s.b.ins().band_imm(bit, 1);
-    s.b.ins().ireduce(I8, bit)
+/// A loop over the bits of the constant `word` from bit `from` down to bit 0, `body` given
+/// each bit as an i8 (nonzero if set): the left-to-right scans of x and 6x + 2.
+fn for_each_bit(s: &mut Shim, word: u64, from: i64, body: impl FnOnce(&mut Shim, Value)) {
+    let bits = s.b.ins().iconst(I64, from + 1);
+    s.for_each(bits, |s, j| {
+        let top = s.b.ins().iconst(I64, from);
+        let i = s.b.ins().isub(top, j);
+        let word = s.b.ins().iconst(I64, word as i64);
+        let bit = s.b.ins().ushr(word, i);
+        let bit = s.b.ins().band_imm(bit, 1);
+        let bit = s.b.ins().ireduce(I8, bit);
+        body(s, bit);
+    });
 }
 
 /// Pairs whose Miller loops share their squarings, their states side by side in Fp12 slots
@@ -256,13 +259,9 @@ fn multiply_line(s: &mut Shim, f: u64, h: u64) {
 /// one squaring per bit for all of them; H is its temporary.
 fn miller_loop(s: &mut Shim, f: u64, h: u64, m: Value) {
     one12(s, f);
-    let bits = s.b.ins().iconst(I64, 64);
-    s.for_each(bits, |s, j| {
+    for_each_bit(s, LOOP_LOW, 63, |s, bit| {
         sqr12(s, h, f);
         copy12(s, f, h);
-        let top = s.b.ins().iconst(I64, 63);
-        let i = s.b.ins().isub(top, j);
-        let bit = bit_of_word(s, LOOP_LOW, i);
         s.for_each(m, |s, k| {
             load_state(s, k);
             tangent(s, at::T);
@@ -278,7 +277,7 @@ fn miller_loop(s: &mut Shim, f: u64, h: u64, m: Value) {
             store_t(s, k);
         });
     });
-    // The lines through π(Q) = ψ(Q) and −π²(Q) = (x·γ₂₂, −y·γ₂₃).
+    // The lines through π(Q) = ψ(Q) and −π²(Q) = (x·γ₂₂, −y·γ₂₃) = (x·γ₂₂, y): γ₂₃ = −1.
     s.for_each(m, |s, k| {
         load_state(s, k);
         copy(s, at::QF, at::Q, 2 * FP2);
@@ -289,8 +288,6 @@ fn miller_loop(s: &mut Shim, f: u64, h: u64, m: Value) {
         multiply_line(s, f, h);
         copy(s, at::QF, at::Q, 2 * FP2);
         mul2(s, x(at::QF), gamma(2, 2));
-        mul2(s, y(at::QF), gamma(2, 3));
-        mul2(s, y(at::QF), at::MINUS_ONE);
         chord(s, at::T, at::QF);
         line(s, at::T);
         multiply_line(s, f, h);
@@ -301,12 +298,8 @@ fn miller_loop(s: &mut Shim, f: u64, h: u64, m: Value) {
 /// x's 63 bits.
 fn exp_by_x(s: &mut Shim, dst: u64, base: u64, tmp: u64) {
     copy12(s, dst, base);
-    let bits = s.b.ins().iconst(I64, 62);
-    s.for_each(bits, |s, j| {
+    for_each_bit(s, X, 61, |s, bit| {
         cyclotomic_sqr12(s, tmp, dst);
-        let top = s.b.ins().iconst(I64, 61);
-        let i = s.b.ins().isub(top, j);
-        let bit = bit_of_word(s, X, i);
         either(s, bit, |s| mul12(s, dst, tmp, base), |s| copy12(s, dst, tmp));
     });
 }
