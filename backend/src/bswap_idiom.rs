@@ -232,31 +232,36 @@ pub fn run(func: &mut ir::Function) {
     }
 }
 
-/// Deletes pure tree ops whose results nothing uses, until none is left.
+/// Deletes pure tree ops whose results nothing uses, and then those only they used: one
+/// count of uses, decremented as ops go, instead of a recount per round.
 fn remove_unused_tree_ops(func: &mut ir::Function) {
-    loop {
-        let mut uses: HashMap<Value, usize> = HashMap::new();
-        for block in func.layout.blocks() {
-            for inst in func.layout.block_insts(block) {
-                for arg in func.dfg.inst_values(inst) {
-                    *uses.entry(func.dfg.resolve_aliases(arg)).or_default() += 1;
-                }
+    let mut uses: HashMap<Value, usize> = HashMap::new();
+    for block in func.layout.blocks() {
+        for inst in func.layout.block_insts(block) {
+            for arg in func.dfg.inst_values(inst) {
+                *uses.entry(func.dfg.resolve_aliases(arg)).or_default() += 1;
             }
         }
-        let mut dead = Vec::new();
-        for block in func.layout.blocks() {
-            for inst in func.layout.block_insts(block) {
-                let results = func.dfg.inst_results(inst);
-                if is_tree_op(func.dfg.insts[inst].opcode()) && results.iter().all(|r| !uses.contains_key(r)) {
-                    dead.push(inst);
+    }
+    let unused = |func: &ir::Function, uses: &HashMap<Value, usize>, inst: ir::Inst| {
+        is_tree_op(func.dfg.insts[inst].opcode()) && func.dfg.inst_results(inst).iter().all(|r| uses.get(r).map_or(true, |&n| n == 0))
+    };
+    let mut dead: Vec<ir::Inst> =
+        func.layout.blocks().flat_map(|b| func.layout.block_insts(b)).filter(|&i| unused(func, &uses, i)).collect();
+    while let Some(inst) = dead.pop() {
+        if func.layout.inst_block(inst).is_none() {
+            continue;
+        }
+        let args: Vec<Value> = func.dfg.inst_values(inst).map(|a| func.dfg.resolve_aliases(a)).collect();
+        func.layout.remove_inst(inst);
+        for arg in args {
+            let n = uses.get_mut(&arg).expect("counted above");
+            *n -= 1;
+            if let Some(def) = func.dfg.value_def(arg).inst() {
+                if *n == 0 && func.layout.inst_block(def).is_some() && unused(func, &uses, def) {
+                    dead.push(def);
                 }
             }
-        }
-        if dead.is_empty() {
-            return;
-        }
-        for inst in dead {
-            func.layout.remove_inst(inst);
         }
     }
 }
